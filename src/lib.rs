@@ -1,0 +1,19 @@
+//! xuanti (选题) screens Chinese topic submissions: it ranks a batch against central-work themes
+//! and exemplar criteria, and learns from past selections which submissions get picked.
+//!
+//! The data flows one way through small stages, one module each:
+//!
+//! read → normalize → segment → featurize → score (themes, criteria, model) → rank → explain →
+//! write
+#![deny(missing_docs)]
+
+pub mod criteria;
+pub mod error;
+pub mod featurize;
+pub mod model;
+pub mod normalize;
+pub mod read;
+pub mod segment;
+pub mod themes;
+
+pub use error::{Error, Result};

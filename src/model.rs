@@ -1,0 +1,352 @@
+//! Sparse vectors + labels → [`SelectionModel`]: the text model that learns from past picks.
+//!
+//! Two text learners run over the same TF-IDF space: an L2-regularized L2-loss linear SVM solved
+//! by dual coordinate descent (Hsieh et al. 2008, the liblinear algorithm) and multinomial naive
+//! Bayes. Their out-of-fold scores, together with the dense signals of the other stages
+//! (criteria, theme relevance), feed a small logistic regression fitted with `linfa-logistic`,
+//! which turns them into a calibrated probability of being picked (stacking + Platt scaling in
+//! one step). linfa's learners are dense-only, which is right for that eight-column problem and
+//! wrong for the text model's hundreds of thousands of n-grams (see the README).
+
+use linfa::prelude::*;
+use linfa_logistic::LogisticRegression;
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+
+use crate::featurize::SparseVec;
+
+/// A linear scorer over sparse features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinearModel {
+    /// One weight per feature.
+    pub weights: Vec<f32>,
+    /// The intercept.
+    pub bias: f32,
+}
+
+impl LinearModel {
+    /// `w · x + b`.
+    pub fn margin(&self, x: &SparseVec) -> f32 {
+        self.bias
+            + x.iter()
+                .map(|&(j, v)| self.weights.get(j as usize).copied().unwrap_or(0.0) * v)
+                .sum::<f32>()
+    }
+
+    /// The terms of `w · x`, largest first: which features moved the score.
+    pub fn contributions(&self, x: &SparseVec) -> Vec<(u32, f32)> {
+        let mut c: Vec<(u32, f32)> = x
+            .iter()
+            .map(|&(j, v)| (j, self.weights.get(j as usize).copied().unwrap_or(0.0) * v))
+            .collect();
+        c.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        c
+    }
+}
+
+/// Settings of the sparse SVM.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SvmParams {
+    /// Inverse regularization strength.
+    pub c: f32,
+    /// Upper bound on passes over the data.
+    pub max_epochs: usize,
+    /// Seed of the visiting order.
+    pub seed: u64,
+}
+
+/// splitmix64: a small, fixed, seeded generator so that training is reproducible.
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
+    }
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    pub(crate) fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+/// Fits an L2-loss linear SVM by dual coordinate descent. `cost[k]` scales C for row `rows[k]`
+/// (class balance × recency); the intercept is an extra always-one feature, as in liblinear.
+pub fn fit_svm(
+    xs: &[SparseVec],
+    rows: &[usize],
+    y: &[bool],
+    cost: &[f32],
+    n_features: usize,
+    params: &SvmParams,
+) -> LinearModel {
+    let mut w = vec![0f64; n_features];
+    let mut b = 0f64;
+    let n = rows.len();
+    let mut alpha = vec![0f64; n];
+    let diag: Vec<f64> = (0..n)
+        .map(|k| 0.5 / (params.c as f64 * cost[k] as f64))
+        .collect();
+    let qd: Vec<f64> = (0..n)
+        .map(|k| {
+            1.0 + diag[k]
+                + xs[rows[k]]
+                    .iter()
+                    .map(|&(_, v)| (v as f64) * (v as f64))
+                    .sum::<f64>()
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut rng = Rng::new(params.seed);
+    for _ in 0..params.max_epochs {
+        rng.shuffle(&mut order);
+        let (mut max_pg, mut min_pg) = (f64::NEG_INFINITY, f64::INFINITY);
+        for &k in &order {
+            let x = &xs[rows[k]];
+            let yi = if y[rows[k]] { 1.0 } else { -1.0 };
+            let wx: f64 = b + x.iter().map(|&(j, v)| w[j as usize] * v as f64).sum::<f64>();
+            let g = yi * wx - 1.0 + diag[k] * alpha[k];
+            let pg = if alpha[k] == 0.0 { g.min(0.0) } else { g };
+            max_pg = max_pg.max(pg);
+            min_pg = min_pg.min(pg);
+            if pg.abs() > 1e-12 {
+                let old = alpha[k];
+                alpha[k] = (old - g / qd[k]).max(0.0);
+                let d = (alpha[k] - old) * yi;
+                for &(j, v) in x {
+                    w[j as usize] += d * v as f64;
+                }
+                b += d;
+            }
+        }
+        if max_pg - min_pg < 0.1 {
+            break;
+        }
+    }
+    LinearModel {
+        weights: w.into_iter().map(|v| v as f32).collect(),
+        bias: b as f32,
+    }
+}
+
+/// Fits multinomial naive Bayes on non-negative features; the result scores the log-odds
+/// `x · log(p/q) + log prior ratio`, the same order as P(picked | x).
+pub fn fit_nb(
+    xs: &[SparseVec],
+    rows: &[usize],
+    y: &[bool],
+    weight: &[f32],
+    n_features: usize,
+    alpha: f32,
+) -> LinearModel {
+    let mut p = vec![alpha as f64; n_features];
+    let mut q = vec![alpha as f64; n_features];
+    let (mut wp, mut wq) = (0f64, 0f64);
+    for (k, &r) in rows.iter().enumerate() {
+        let (acc, total) = if y[r] {
+            (&mut p, &mut wp)
+        } else {
+            (&mut q, &mut wq)
+        };
+        *total += weight[k] as f64;
+        for &(j, v) in &xs[r] {
+            acc[j as usize] += (v * weight[k]) as f64;
+        }
+    }
+    let (sp, sq): (f64, f64) = (p.iter().sum(), q.iter().sum());
+    LinearModel {
+        weights: p
+            .iter()
+            .zip(&q)
+            .map(|(a, b)| ((a / sp).ln() - (b / sq).ln()) as f32)
+            .collect(),
+        bias: ((wp.max(1e-9)) / wq.max(1e-9)).ln() as f32,
+    }
+}
+
+/// Logistic regression over a few dense, standardized signals: the calibrator and combiner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stacker {
+    /// Names of the signals, in column order.
+    pub signals: Vec<String>,
+    /// Per-signal mean used to standardize.
+    pub mean: Vec<f32>,
+    /// Per-signal standard deviation used to standardize.
+    pub std: Vec<f32>,
+    /// Coefficient per standardized signal (log-odds per standard deviation).
+    pub coef: Vec<f32>,
+    /// Log-odds at the mean of every signal.
+    pub intercept: f32,
+}
+
+impl Stacker {
+    /// Fits the combiner with `linfa-logistic` (L2 penalty `alpha`).
+    pub fn fit(signals: Vec<String>, z: &[Vec<f32>], y: &[bool], alpha: f64) -> Stacker {
+        let cols = signals.len();
+        let n = z.len().max(1) as f32;
+        let mean: Vec<f32> = (0..cols)
+            .map(|c| z.iter().map(|r| r[c]).sum::<f32>() / n)
+            .collect();
+        let std: Vec<f32> = (0..cols)
+            .map(|c| {
+                let v = z.iter().map(|r| (r[c] - mean[c]).powi(2)).sum::<f32>() / n;
+                if v > 1e-12 {
+                    v.sqrt()
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        let records = Array2::from_shape_fn((z.len(), cols), |(i, c)| {
+            ((z[i][c] - mean[c]) / std[c]) as f64
+        });
+        let targets = Array1::from_iter(y.iter().copied());
+        let dataset = Dataset::new(records, targets);
+        let fitted = LogisticRegression::default()
+            .alpha(alpha)
+            .max_iterations(500)
+            .fit(&dataset);
+        let (coef, intercept) = match fitted {
+            Ok(m) => {
+                // linfa-logistic 0.8 may take the commoner class as "positive" (rust-ml/linfa#393).
+                let sign = if m.labels().pos.class { 1.0 } else { -1.0 };
+                (
+                    m.params().iter().map(|&c| (sign * c) as f32).collect(),
+                    (sign * m.intercept()) as f32,
+                )
+            }
+            // A degenerate problem (one class only): fall back to the base rate.
+            Err(_) => {
+                let rate = y.iter().filter(|&&v| v).count() as f32 / n;
+                let rate = rate.clamp(1e-4, 1.0 - 1e-4);
+                (vec![0.0; cols], (rate / (1.0 - rate)).ln())
+            }
+        };
+        Stacker {
+            signals,
+            mean,
+            std,
+            coef,
+            intercept,
+        }
+    }
+
+    /// Per-signal contribution to the log-odds (coefficient × standardized value).
+    pub fn contributions(&self, z: &[f32]) -> Vec<f32> {
+        z.iter()
+            .enumerate()
+            .map(|(c, &v)| self.coef[c] * (v - self.mean[c]) / self.std[c])
+            .collect()
+    }
+
+    /// P(picked).
+    pub fn probability(&self, z: &[f32]) -> f32 {
+        sigmoid(self.intercept + self.contributions(z).iter().sum::<f32>())
+    }
+}
+
+/// The logistic function.
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Stratified fold of every row: positives and negatives are each shuffled (seeded) and dealt
+/// round-robin, so each fold has its share of the rare picks.
+pub fn stratified_folds(y: &[bool], k: usize, seed: u64) -> Vec<usize> {
+    let mut fold = vec![0; y.len()];
+    let mut rng = Rng::new(seed);
+    for class in [true, false] {
+        let mut rows: Vec<usize> = (0..y.len()).filter(|&i| y[i] == class).collect();
+        rng.shuffle(&mut rows);
+        for (n, r) in rows.into_iter().enumerate() {
+            fold[r] = n % k;
+        }
+    }
+    fold
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Feature 0 marks positives, feature 1 negatives, feature 2 is noise on everyone.
+    fn toy() -> (Vec<SparseVec>, Vec<bool>) {
+        let mut xs = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..60 {
+            let pos = i % 6 == 0;
+            xs.push(vec![(if pos { 0 } else { 1 }, 1.0), (2, 0.5)]);
+            y.push(pos);
+        }
+        (xs, y)
+    }
+
+    #[test]
+    fn svm_separates_a_separable_toy() {
+        let (xs, y) = toy();
+        let rows: Vec<usize> = (0..xs.len()).collect();
+        let cost = vec![1.0; rows.len()];
+        let params = SvmParams {
+            c: 1.0,
+            max_epochs: 100,
+            seed: 1,
+        };
+        let m = fit_svm(&xs, &rows, &y, &cost, 3, &params);
+        for (x, &label) in xs.iter().zip(&y) {
+            assert_eq!(m.margin(x) > 0.0, label);
+        }
+        assert!(m.weights[0] > 0.0 && m.weights[1] < 0.0);
+    }
+
+    #[test]
+    fn svm_is_deterministic_for_a_seed() {
+        let (xs, y) = toy();
+        let rows: Vec<usize> = (0..xs.len()).collect();
+        let cost = vec![1.0; rows.len()];
+        let p = SvmParams {
+            c: 0.1,
+            max_epochs: 5,
+            seed: 7,
+        };
+        assert_eq!(
+            fit_svm(&xs, &rows, &y, &cost, 3, &p),
+            fit_svm(&xs, &rows, &y, &cost, 3, &p)
+        );
+    }
+
+    #[test]
+    fn nb_weights_point_the_right_way() {
+        let (xs, y) = toy();
+        let rows: Vec<usize> = (0..xs.len()).collect();
+        let m = fit_nb(&xs, &rows, &y, &vec![1.0; rows.len()], 3, 0.1);
+        assert!(m.weights[0] > 0.0 && m.weights[1] < 0.0);
+        assert!(m.weights[2].abs() < m.weights[0].abs());
+    }
+
+    #[test]
+    fn stacker_learns_direction_and_rare_class_is_positive() {
+        // One informative signal, picks rare: linfa must not flip the classes (linfa#393).
+        let z: Vec<Vec<f32>> = (0..200).map(|i| vec![(i % 10) as f32]).collect();
+        let y: Vec<bool> = (0..200).map(|i| i % 10 >= 8).collect();
+        let s = Stacker::fit(vec!["s".into()], &z, &y, 1e-3);
+        assert!(s.coef[0] > 0.0);
+        assert!(s.probability(&[9.0]) > 0.5 && s.probability(&[0.0]) < 0.05);
+    }
+
+    #[test]
+    fn folds_are_stratified() {
+        let y: Vec<bool> = (0..100).map(|i| i % 10 == 0).collect();
+        let f = stratified_folds(&y, 5, 3);
+        for k in 0..5 {
+            let pos = (0..100).filter(|&i| f[i] == k && y[i]).count();
+            assert_eq!(pos, 2);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Raw cell text → normalized text: full-width ASCII folded to half-width, ASCII lower-cased,
+//! control characters dropped and whitespace runs collapsed, so that Ｇ２０, g20 and G20 meet.
+
+/// Normalizes one piece of text (see the module doc).
+pub fn normalize(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    for c in raw.chars() {
+        let c = fold(c);
+        if c.is_whitespace() || c.is_control() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Full-width forms U+FF01..=U+FF5E map to ASCII; the ideographic space to a space.
+/// Chinese punctuation (，。“”) is kept: the criteria read quotes and sentence ends from it.
+fn fold(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' if !matches!(c, '，' | '：' | '；' | '！' | '？' | '（' | '）') => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_full_width_and_collapses_space() {
+        assert_eq!(normalize("  Ｇ２０\u{3000}峰会\n\n召开 "), "g20 峰会 召开");
+    }
+
+    #[test]
+    fn keeps_chinese_punctuation() {
+        assert_eq!(normalize("他说：“好！”"), "他说：“好！”");
+    }
+
+    #[test]
+    fn drops_control_characters() {
+        assert_eq!(normalize("a\u{0007}b"), "a b");
+    }
+}

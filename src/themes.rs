@@ -1,0 +1,457 @@
+//! Themes file → [`ThemeSet`]; [`Document`]s → per-theme relevance in [0, 1] with the keywords
+//! that matched. Cold start: Okapi BM25 over the theme's weighted keywords with statistics from
+//! the batch itself, keyword hits in the title counted twice, and the query expanded by
+//! pseudo-relevance feedback from the batch's top documents.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::segment::{parallel_map, Document, Kind};
+
+const BUILT_IN: &str = include_str!("../data/themes.toml");
+
+/// BM25 term-frequency saturation.
+const K1: f32 = 1.5;
+/// BM25 length normalization.
+const B: f32 = 0.75;
+/// A keyword in the title counts this many times (the title states what the story is about).
+const TITLE_BOOST: f32 = 2.0;
+/// Relevance = 1 − exp(−BM25 / SCALE): about two distinct specific keywords give 0.6.
+const SCALE: f32 = 6.0;
+/// Pseudo-relevance feedback: documents taken as relevant, terms added, their total weight
+/// relative to the original query.
+const FEEDBACK_DOCS: usize = 10;
+const FEEDBACK_TERMS: usize = 20;
+const FEEDBACK_WEIGHT: f32 = 0.5;
+
+/// One central-work theme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Theme {
+    /// The theme's name (also its label in a themes column).
+    pub name: String,
+    /// What it covers.
+    pub description: String,
+    /// Keywords and their weights (> 0), in file order.
+    pub keywords: Vec<(String, f32)>,
+}
+
+/// The themes a batch is scored against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemeSet {
+    /// The themes, in display order.
+    pub themes: Vec<Theme>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemesToml {
+    theme: Vec<ThemeToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeToml {
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    weighted: BTreeMap<String, f32>,
+}
+
+impl ThemeSet {
+    /// The built-in themes (`data/themes.toml`, compiled in).
+    pub fn built_in() -> ThemeSet {
+        ThemeSet::parse(Path::new("data/themes.toml"), BUILT_IN)
+            .expect("the built-in themes are checked by a unit test")
+    }
+
+    /// Reads a themes file.
+    pub fn read(path: &Path) -> Result<ThemeSet> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| Error::Themes {
+            path: path.to_path_buf(),
+            message: format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+        })?;
+        ThemeSet::parse(path, text.trim_start_matches('\u{feff}'))
+    }
+
+    /// Parses themes TOML; `path` is used in messages.
+    pub fn parse(path: &Path, text: &str) -> Result<ThemeSet> {
+        let err = |message: String| Error::Themes {
+            path: path.to_path_buf(),
+            message,
+        };
+        let file: ThemesToml = toml::from_str(text).map_err(|e| err(e.to_string().trim().into()))?;
+        if file.theme.is_empty() {
+            return Err(err("no [[theme]] tables".into()));
+        }
+        let mut themes: Vec<Theme> = Vec::new();
+        for t in file.theme {
+            let name = t.name.trim().to_string();
+            if name.is_empty() {
+                return Err(err("a theme has an empty name".into()));
+            }
+            if themes.iter().any(|o| o.name == name) {
+                return Err(err(format!("theme '{name}' is defined twice")));
+            }
+            let mut keywords: Vec<(String, f32)> = Vec::new();
+            for k in &t.keywords {
+                let k = crate::normalize::normalize(k);
+                if !k.is_empty() && !keywords.iter().any(|(o, _)| *o == k) {
+                    keywords.push((k, 1.0));
+                }
+            }
+            for (k, &w) in &t.weighted {
+                if !(w.is_finite() && w > 0.0) {
+                    return Err(err(format!(
+                        "theme '{name}': keyword '{k}' has weight {w}; weights must be > 0"
+                    )));
+                }
+                let k = crate::normalize::normalize(k);
+                match keywords.iter_mut().find(|(o, _)| *o == k) {
+                    Some(entry) => entry.1 = w,
+                    None => keywords.push((k, w)),
+                }
+            }
+            if keywords.is_empty() {
+                return Err(err(format!("theme '{name}' has no keywords")));
+            }
+            themes.push(Theme {
+                name,
+                description: t.description,
+                keywords,
+            });
+        }
+        Ok(ThemeSet { themes })
+    }
+
+    /// Theme names in order.
+    pub fn names(&self) -> Vec<&str> {
+        self.themes.iter().map(|t| t.name.as_str()).collect()
+    }
+}
+
+/// How strongly one document matches each theme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeScores {
+    /// Relevance per theme, in [0, 1], in theme order.
+    pub relevance: Vec<f32>,
+    /// Per theme, the keywords found (original and expansion), strongest first.
+    pub matched: Vec<Vec<String>>,
+}
+
+impl ThemeScores {
+    /// Index of the most relevant theme, if any theme matched at all.
+    pub fn best(&self) -> Option<usize> {
+        self.relevance
+            .iter()
+            .enumerate()
+            .filter(|(_, &r)| r > 0.0)
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+            .map(|(i, _)| i)
+    }
+}
+
+/// Keyword matcher for a theme set, built once per run.
+#[derive(Debug)]
+pub struct ThemeMatcher {
+    themes: ThemeSet,
+    automaton: AhoCorasick,
+    /// Per automaton pattern: (theme, weight) pairs using it.
+    uses: Vec<Vec<(usize, f32)>>,
+    patterns: Vec<String>,
+}
+
+/// Per document: hit counts of each keyword pattern, and its length in words.
+struct Hits {
+    counts: FxHashMap<u32, f32>,
+    len: f32,
+}
+
+impl ThemeMatcher {
+    /// Builds the matcher.
+    pub fn new(themes: &ThemeSet) -> ThemeMatcher {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut uses: Vec<Vec<(usize, f32)>> = Vec::new();
+        for (ti, t) in themes.themes.iter().enumerate() {
+            for (k, w) in &t.keywords {
+                let pi = match patterns.iter().position(|p| p == k) {
+                    Some(p) => p,
+                    None => {
+                        patterns.push(k.clone());
+                        uses.push(Vec::new());
+                        patterns.len() - 1
+                    }
+                };
+                uses[pi].push((ti, *w));
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .expect("keywords are plain strings");
+        ThemeMatcher {
+            themes: themes.clone(),
+            automaton,
+            uses,
+            patterns,
+        }
+    }
+
+    /// The themes.
+    pub fn themes(&self) -> &ThemeSet {
+        &self.themes
+    }
+
+    fn hits(&self, doc: &Document) -> Hits {
+        let mut counts: FxHashMap<u32, f32> = FxHashMap::default();
+        for m in self.automaton.find_overlapping_iter(&doc.text) {
+            let boost = if m.end() <= doc.title_end {
+                TITLE_BOOST
+            } else {
+                1.0
+            };
+            *counts.entry(m.pattern().as_u32()).or_default() += boost;
+        }
+        Hits {
+            counts,
+            len: doc.words().count() as f32,
+        }
+    }
+
+    /// Scores every document of a batch against every theme (batch statistics, feedback).
+    pub fn score(&self, docs: &[Document]) -> Vec<ThemeScores> {
+        let n_themes = self.themes.themes.len();
+        let hits: Vec<Hits> = parallel_map(docs, |d| self.hits(d));
+        let n = docs.len().max(1) as f32;
+        let avg_len = (hits.iter().map(|h| h.len).sum::<f32>() / n).max(1.0);
+        let mut df = vec![0f32; self.patterns.len()];
+        for h in &hits {
+            for &p in h.counts.keys() {
+                df[p as usize] += 1.0;
+            }
+        }
+        let idf: Vec<f32> = df.iter().map(|&d| bm25_idf(n, d)).collect();
+        // First pass: the themes' own keywords.
+        let mut raw = vec![vec![0f32; n_themes]; docs.len()];
+        for (d, h) in hits.iter().enumerate() {
+            let norm = K1 * (1.0 - B + B * h.len / avg_len);
+            for (&p, &tf) in &h.counts {
+                let s = idf[p as usize] * tf * (K1 + 1.0) / (tf + norm);
+                for &(t, w) in &self.uses[p as usize] {
+                    raw[d][t] += w * s;
+                }
+            }
+        }
+        let expansion = self.feedback_terms(docs, &raw);
+        // Second pass: expansion words, matched as whole tokens.
+        let lookup: FxHashMap<&str, Vec<(usize, f32, f32)>> = {
+            let mut m: FxHashMap<&str, Vec<(usize, f32, f32)>> = FxHashMap::default();
+            for (t, terms) in expansion.iter().enumerate() {
+                for (w, weight, idf) in terms {
+                    m.entry(w.as_str()).or_default().push((t, *weight, *idf));
+                }
+            }
+            m
+        };
+        parallel_map(&(0..docs.len()).collect::<Vec<_>>(), |&d| {
+            let doc = &docs[d];
+            let h = &hits[d];
+            let norm = K1 * (1.0 - B + B * h.len / avg_len);
+            let mut scores = raw[d].clone();
+            let mut extra: FxHashMap<(usize, &str), f32> = FxHashMap::default();
+            if !lookup.is_empty() {
+                for tok in doc.tokens.iter().filter(|t| t.kind == Kind::Content) {
+                    let w = doc.word(tok);
+                    if let Some(v) = lookup.get(w) {
+                        for &(t, _, _) in v {
+                            *extra.entry((t, w)).or_default() += 1.0;
+                        }
+                    }
+                }
+            }
+            let mut matched: Vec<Vec<(f32, String)>> = vec![Vec::new(); n_themes];
+            for (&p, &tf) in &h.counts {
+                let s = idf[p as usize] * tf * (K1 + 1.0) / (tf + norm);
+                for &(t, w) in &self.uses[p as usize] {
+                    matched[t].push((w * s, self.patterns[p as usize].clone()));
+                }
+            }
+            for (&(t, w), &tf) in &extra {
+                let (_, weight, idf) = lookup[w].iter().find(|e| e.0 == t).copied().unwrap();
+                let s = weight * idf * tf * (K1 + 1.0) / (tf + norm);
+                scores[t] += s;
+                matched[t].push((s, w.to_string()));
+            }
+            ThemeScores {
+                relevance: scores
+                    .iter()
+                    .map(|&s| 1.0 - (-s.max(0.0) / SCALE).exp())
+                    .collect(),
+                matched: matched
+                    .into_iter()
+                    .map(|mut m| {
+                        m.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                        m.into_iter().map(|(_, w)| w).collect()
+                    })
+                    .collect(),
+            }
+        })
+    }
+
+    /// Per theme: words frequent in its top documents and rare in the batch (RM3-style), with a
+    /// weight and their batch IDF. Words already among the keywords are not added again.
+    fn feedback_terms(&self, docs: &[Document], raw: &[Vec<f32>]) -> Vec<Vec<(String, f32, f32)>> {
+        let n = docs.len() as f32;
+        if docs.len() < 4 * FEEDBACK_DOCS {
+            return vec![Vec::new(); self.themes.themes.len()];
+        }
+        let mut df: FxHashMap<&str, f32> = FxHashMap::default();
+        for d in docs {
+            let mut seen: Vec<&str> = d
+                .tokens
+                .iter()
+                .filter(|t| t.kind == Kind::Content && t.end - t.start > 3)
+                .map(|t| d.word(t))
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for w in seen {
+                *df.entry(w).or_default() += 1.0;
+            }
+        }
+        let mut out = Vec::new();
+        for (t, theme) in self.themes.themes.iter().enumerate() {
+            let mut order: Vec<usize> = (0..docs.len()).filter(|&d| raw[d][t] > 0.0).collect();
+            order.sort_by(|&a, &b| raw[b][t].total_cmp(&raw[a][t]).then(a.cmp(&b)));
+            order.truncate(FEEDBACK_DOCS);
+            if order.len() < FEEDBACK_DOCS {
+                out.push(Vec::new());
+                continue;
+            }
+            let mut weight: FxHashMap<&str, f32> = FxHashMap::default();
+            for &d in &order {
+                let doc = &docs[d];
+                let words: Vec<&str> = doc
+                    .tokens
+                    .iter()
+                    .filter(|t| t.kind == Kind::Content && t.end - t.start > 3)
+                    .map(|t| doc.word(t))
+                    .collect();
+                let len = words.len().max(1) as f32;
+                for w in words {
+                    *weight.entry(w).or_default() += 1.0 / len;
+                }
+            }
+            let mut scored: Vec<(&str, f32)> = weight
+                .into_iter()
+                .filter(|(w, _)| !theme.keywords.iter().any(|(k, _)| k.contains(w) || w.contains(k.as_str())))
+                .filter(|(w, _)| df[w] >= 3.0 && df[w] <= n / 10.0)
+                .map(|(w, p)| (w, p * bm25_idf(n, df[w])))
+                .collect();
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+            scored.truncate(FEEDBACK_TERMS);
+            let total: f32 = scored.iter().map(|s| s.1).sum();
+            let keyword_total: f32 = theme.keywords.iter().map(|k| k.1).sum();
+            out.push(
+                scored
+                    .into_iter()
+                    .map(|(w, s)| {
+                        let weight = FEEDBACK_WEIGHT * keyword_total * s / total.max(1e-9);
+                        (w.to_string(), weight, bm25_idf(n, df[w]))
+                    })
+                    .collect(),
+            );
+        }
+        out
+    }
+}
+
+/// Okapi BM25's IDF in the non-negative (Lucene) form.
+fn bm25_idf(n: f32, df: f32) -> f32 {
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::Submission;
+    use crate::segment::Segmenter;
+
+    #[test]
+    fn built_in_themes_parse_and_hold_the_seed_themes() {
+        let t = ThemeSet::built_in();
+        for name in [
+            "抓党建促乡村振兴",
+            "村集体经济发展",
+            "新业态新就业群体党建",
+            "红色文化",
+            "生态保护",
+            "身边榜样",
+        ] {
+            assert!(t.names().contains(&name), "{name} missing");
+        }
+        assert!(t.themes.iter().all(|t| !t.description.is_empty()));
+    }
+
+    #[test]
+    fn minimal_format_is_accepted() {
+        let t = ThemeSet::parse(
+            Path::new("t.toml"),
+            "[[theme]]\nname = \"乡村振兴\"\nkeywords = [\"乡村振兴\", \"农村\"]\n",
+        )
+        .unwrap();
+        assert_eq!(t.themes[0].keywords, vec![("乡村振兴".into(), 1.0), ("农村".into(), 1.0)]);
+    }
+
+    #[test]
+    fn errors_name_the_file_and_theme() {
+        let e = ThemeSet::parse(Path::new("t.toml"), "[[theme]]\nname = \"甲\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("t.toml") && e.contains("'甲' has no keywords"), "{e}");
+        let e = ThemeSet::parse(
+            Path::new("t.toml"),
+            "[[theme]]\nname = \"甲\"\nkeywords=[\"a\"]\nweighted = { b = -1.0 }\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("'b' has weight -1"), "{e}");
+        let e = ThemeSet::parse(Path::new("t.toml"), "[[theme]\n").unwrap_err().to_string();
+        assert!(e.starts_with("t.toml: "), "{e}");
+    }
+
+    #[test]
+    fn matching_document_ranks_above_others_and_names_keywords() {
+        let themes = ThemeSet::parse(
+            Path::new("t.toml"),
+            "[[theme]]\nname = \"生态\"\nkeywords = [\"生态\", \"护林\"]\n[[theme]]\nname = \"党建\"\nkeywords = [\"党支部\"]\n",
+        )
+        .unwrap();
+        let seg = Segmenter::new();
+        let docs: Vec<_> = ["护林员守护生态二十年", "党支部召开会议", "天气晴"]
+            .iter()
+            .map(|t| {
+                seg.document(&Submission {
+                    id: String::new(),
+                    title: String::new(),
+                    unit: String::new(),
+                    text: t.to_string(),
+                })
+            })
+            .collect();
+        let s = ThemeMatcher::new(&themes).score(&docs);
+        assert_eq!(s[0].best(), Some(0));
+        assert_eq!(s[1].best(), Some(1));
+        assert_eq!(s[2].best(), None);
+        assert!(s[0].matched[0].contains(&"护林".to_string()));
+        assert!(s.iter().flat_map(|x| &x.relevance).all(|r| (0.0..=1.0).contains(r)));
+    }
+}
