@@ -9,11 +9,16 @@
 
 pub mod criteria;
 pub mod error;
+pub mod eval;
+pub mod explain;
 pub mod featurize;
 pub mod model;
 pub mod normalize;
+pub mod rank;
 pub mod read;
+pub mod score;
 pub mod segment;
 pub mod themes;
+pub mod write;
 
 pub use error::{Error, Result};

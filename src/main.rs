@@ -1,1 +1,29 @@
-fn main(){}
+//! The `xuanti` command: glue between the command line and the library.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cmd::Cli::parse();
+    match cmd::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // `xuanti rank big.csv | head` closes the pipe early: that is not an error.
+            if err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                    || e.to_string().contains("Broken pipe")
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("xuanti: error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

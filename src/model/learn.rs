@@ -1,12 +1,5 @@
-//! Sparse vectors + labels → [`SelectionModel`]: the text model that learns from past picks.
-//!
-//! Two text learners run over the same TF-IDF space: an L2-regularized L2-loss linear SVM solved
-//! by dual coordinate descent (Hsieh et al. 2008, the liblinear algorithm) and multinomial naive
-//! Bayes. Their out-of-fold scores, together with the dense signals of the other stages
-//! (criteria, theme relevance), feed a small logistic regression fitted with `linfa-logistic`,
-//! which turns them into a calibrated probability of being picked (stacking + Platt scaling in
-//! one step). linfa's learners are dense-only, which is right for that eight-column problem and
-//! wrong for the text model's hundreds of thousands of n-grams (see the README).
+//! The learners: a sparse linear SVM (dual coordinate descent), multinomial naive Bayes, and the
+//! dense logistic-regression combiner fitted with `linfa-logistic`.
 
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;

@@ -1,0 +1,373 @@
+//! `xuanti eval`: ranking quality by cross-validation, on later batches, or cold start, with the
+//! peers' figures beside it (`--compare` the harness JSON of `shared/bench/anchors`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde::Serialize;
+use xuanti::eval::{evaluate, Metrics};
+use xuanti::model::learn::stratified_folds;
+use xuanti::model::SelectionModel;
+use xuanti::read::Batch;
+use xuanti::score::{Analyzer, Screening};
+
+use super::train::{fit, split_themes};
+use super::{InputArgs, LearnArgs};
+
+/// Measure ranking quality.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Labelled past submissions to train on. Without --test: k-fold cross-validation on it.
+    /// Without INPUT and --model: cold start (themes and criteria only) on each --test batch.
+    input: Option<PathBuf>,
+    /// The picked column (in INPUT and in every --test batch).
+    #[arg(long, value_name = "COL")]
+    label: Option<String>,
+    /// Folds of the cross-validation when no --test is given.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=20))]
+    folds: u32,
+    /// Later batches to rank and score (repeatable).
+    #[arg(long, value_name = "FILE")]
+    test: Vec<PathBuf>,
+    /// Evaluate this trained model on the --test batches instead of training.
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// The peers' results JSON from shared/bench/anchors (repeatable), shown beside ours.
+    #[arg(long, value_name = "FILE")]
+    compare: Vec<PathBuf>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    input_args: InputArgs,
+    #[command(flatten)]
+    learn: LearnArgs,
+}
+
+/// Metrics of one scored batch.
+#[derive(Debug, Serialize)]
+struct BatchReport {
+    batch: String,
+    screening: Option<Metrics>,
+    themes: Vec<(String, Metrics)>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    mode: &'static str,
+    batches: Vec<BatchReport>,
+    mean: Option<Metrics>,
+    theme_mean_ap: Vec<(String, f64)>,
+}
+
+pub fn run(args: EvalArgs) -> Result<()> {
+    let (mode, batches) = match (&args.input, &args.model, args.test.is_empty()) {
+        (Some(input), None, true) => ("cross-validation", cross_validate(&args, input)?),
+        (Some(input), None, false) => {
+            let train = args.input_args.read(input)?;
+            let themes = args.input_args.theme_set()?;
+            let analyzer = args.input_args.analyzer(&themes)?;
+            let label = args.label.as_deref().context("--label COL is needed to train")?;
+            let model = fit(&train, &analyzer, label, &args.learn)?;
+            ("train-test", test_batches(&args, &analyzer, Some(&model))?)
+        }
+        (None, Some(path), false) => {
+            let model = SelectionModel::load(path).context("cannot use the model")?;
+            let themes = match &args.input_args.themes {
+                Some(_) => args.input_args.theme_set()?,
+                None => model.themes().clone(),
+            };
+            let analyzer = args.input_args.analyzer(&themes)?;
+            ("model-test", test_batches(&args, &analyzer, Some(&model))?)
+        }
+        (None, None, false) => {
+            let themes = args.input_args.theme_set()?;
+            let analyzer = args.input_args.analyzer(&themes)?;
+            ("cold-start", test_batches(&args, &analyzer, None)?)
+        }
+        (Some(_), Some(_), _) => anyhow::bail!("give either INPUT (to train) or --model, not both"),
+        (None, _, true) => anyhow::bail!("nothing to evaluate: give INPUT to cross-validate, or --test FILE"),
+    };
+    let report = summarize(mode, batches);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_report(&report);
+        for path in &args.compare {
+            print_anchors(path, &report)?;
+        }
+    }
+    Ok(())
+}
+
+fn theme_metrics(
+    batch: &Batch,
+    screening: &Screening,
+    col: &str,
+) -> Result<Vec<(String, Metrics)>> {
+    let cells: Vec<Option<Vec<String>>> = batch.cells(col)?.into_iter().map(split_themes).collect();
+    let rows: Vec<usize> = (0..cells.len()).filter(|&i| cells[i].is_some()).collect();
+    let mut out = Vec::new();
+    for (t, name) in screening.theme_names.iter().enumerate() {
+        let labels: Vec<bool> = rows
+            .iter()
+            .map(|&i| cells[i].as_deref().unwrap_or_default().contains(name))
+            .collect();
+        if !labels.iter().any(|&l| l) {
+            continue;
+        }
+        let scores: Vec<f32> = rows
+            .iter()
+            .map(|&i| screening.assessments[i].themes[t])
+            .collect();
+        out.push((name.clone(), evaluate(&scores, &labels)));
+    }
+    Ok(out)
+}
+
+fn test_batches(
+    args: &EvalArgs,
+    analyzer: &Analyzer,
+    model: Option<&SelectionModel>,
+) -> Result<Vec<BatchReport>> {
+    let mut out = Vec::new();
+    for path in &args.test {
+        let batch = args.input_args.read(path)?;
+        let screening = analyzer.screen(&batch.submissions(), model);
+        out.push(report_batch(args, path, &batch, &screening)?);
+    }
+    Ok(out)
+}
+
+fn report_batch(
+    args: &EvalArgs,
+    path: &Path,
+    batch: &Batch,
+    screening: &Screening,
+) -> Result<BatchReport> {
+    let screening_metrics = match &args.label {
+        Some(label) => {
+            let labels = batch.labels(label)?;
+            let scores: Vec<f32> = screening.assessments.iter().map(|a| a.score).collect();
+            Some(evaluate(&scores, &labels))
+        }
+        None => None,
+    };
+    let themes = match &args.learn.themes_col {
+        Some(col) => theme_metrics(batch, screening, col)?,
+        None => Vec::new(),
+    };
+    Ok(BatchReport {
+        batch: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        screening: screening_metrics,
+        themes,
+    })
+}
+
+fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
+    let label = args.label.as_deref().context("--label COL is needed to cross-validate")?;
+    let batch = args.input_args.read(input)?;
+    let labels = batch.labels(label)?;
+    let themes = args.input_args.theme_set()?;
+    let analyzer = args.input_args.analyzer(&themes)?;
+    let k = args.folds as usize;
+    let fold = stratified_folds(&labels, k, args.learn.seed);
+    let mut out = Vec::new();
+    for f in 0..k {
+        let part = |keep: bool| Batch {
+            rows: (0..batch.rows.len())
+                .filter(|&i| (fold[i] == f) != keep)
+                .map(|i| batch.rows[i].clone())
+                .collect(),
+            ..batch.clone()
+        };
+        let (train, test) = (part(true), part(false));
+        let model = fit(&train, &analyzer, label, &args.learn)?;
+        let screening = analyzer.screen(&test.submissions(), Some(&model));
+        let mut r = report_batch(args, input, &test, &screening)?;
+        r.batch = format!("fold {}", f + 1);
+        out.push(r);
+    }
+    Ok(out)
+}
+
+fn summarize(mode: &'static str, batches: Vec<BatchReport>) -> Report {
+    let screened: Vec<&Metrics> = batches.iter().filter_map(|b| b.screening.as_ref()).collect();
+    let mean = (!screened.is_empty()).then(|| mean_metrics(&screened));
+    let mut names: Vec<String> = Vec::new();
+    for b in &batches {
+        for (n, _) in &b.themes {
+            if !names.contains(n) {
+                names.push(n.clone());
+            }
+        }
+    }
+    let theme_mean_ap = names
+        .into_iter()
+        .map(|n| {
+            let aps: Vec<f64> = batches
+                .iter()
+                .filter_map(|b| b.themes.iter().find(|(t, _)| *t == n))
+                .map(|(_, m)| m.ap)
+                .filter(|v| v.is_finite())
+                .collect();
+            let mean = aps.iter().sum::<f64>() / aps.len().max(1) as f64;
+            (n, mean)
+        })
+        .collect();
+    Report {
+        mode,
+        batches,
+        mean,
+        theme_mean_ap,
+    }
+}
+
+fn mean_metrics(ms: &[&Metrics]) -> Metrics {
+    let avg = |f: fn(&Metrics) -> f64| {
+        let v: Vec<f64> = ms.iter().map(|m| f(m)).filter(|x| x.is_finite()).collect();
+        v.iter().sum::<f64>() / v.len().max(1) as f64
+    };
+    Metrics {
+        n: ms.iter().map(|m| m.n).sum(),
+        positives: ms.iter().map(|m| m.positives).sum(),
+        ap: avg(|m| m.ap),
+        ndcg10: avg(|m| m.ndcg10),
+        ndcg50: avg(|m| m.ndcg50),
+        p10: avg(|m| m.p10),
+        recall10pct: avg(|m| m.recall10pct),
+        wss95: avg(|m| m.wss95),
+        mean_score: avg(|m| m.mean_score),
+        rate: avg(|m| m.rate),
+        brier: avg(|m| m.brier),
+        ece: avg(|m| m.ece),
+    }
+}
+
+fn print_report(r: &Report) {
+    println!("mode: {}", r.mode);
+    let has_screening = r.batches.iter().any(|b| b.screening.is_some());
+    if has_screening {
+        println!(
+            "{:<16}{:>6}{:>6}{:>7}{:>9}{:>9}{:>6}{:>7}{:>8}{:>8}{:>8}{:>8}{:>8}",
+            "batch", "n", "picks", "AP", "NDCG@10", "NDCG@50", "P@10", "R@10%", "WSS@95", "meanP",
+            "rate", "Brier", "ECE"
+        );
+        let line = |name: &str, m: &Metrics| {
+            println!(
+                "{:<16}{:>6}{:>6}{:>7.3}{:>9.3}{:>9.3}{:>6.2}{:>7.3}{:>8.3}{:>8.4}{:>8.4}{:>8.4}{:>8.4}",
+                name, m.n, m.positives, m.ap, m.ndcg10, m.ndcg50, m.p10, m.recall10pct, m.wss95,
+                m.mean_score, m.rate, m.brier, m.ece
+            )
+        };
+        for b in &r.batches {
+            if let Some(m) = &b.screening {
+                line(&b.batch, m);
+            }
+        }
+        if let Some(m) = &r.mean {
+            line("mean", m);
+        }
+    }
+    if !r.theme_mean_ap.is_empty() {
+        println!("\ntheme AP (rows with a themes cell)");
+        print!("{:<16}", "batch");
+        for (n, _) in &r.theme_mean_ap {
+            print!("{:>12}", n);
+        }
+        println!();
+        for b in &r.batches {
+            print!("{:<16}", b.batch);
+            for (n, _) in &r.theme_mean_ap {
+                match b.themes.iter().find(|(t, _)| t == n) {
+                    Some((_, m)) => print!("{:>12.3}", m.ap),
+                    None => print!("{:>12}", "-"),
+                }
+            }
+            println!();
+        }
+        print!("{:<16}", "mean");
+        for (_, ap) in &r.theme_mean_ap {
+            print!("{:>12.3}", ap);
+        }
+        println!();
+    }
+}
+
+/// Prints the peers' figures from one harness JSON beside ours.
+fn print_anchors(path: &Path, ours: &Report) -> Result<()> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not JSON", path.display()))?;
+    let anchors = json
+        .get("anchors")
+        .and_then(|a| a.as_object())
+        .with_context(|| format!("{}: no \"anchors\" object; not a shared/bench/anchors result", path.display()))?;
+    let positive = json
+        .pointer("/args/positive")
+        .and_then(|p| p.as_str())
+        .unwrap_or("");
+    let label_col = json
+        .pointer("/args/label_col")
+        .and_then(|p| p.as_str())
+        .unwrap_or("");
+    let theme = ours.theme_mean_ap.iter().find(|(n, _)| n == positive);
+    println!(
+        "\nanchors from {} (label {label_col}{})",
+        path.display(),
+        if positive.is_empty() { String::new() } else { format!(" = {positive}") }
+    );
+    println!("{:<14}{:>8}{:>8}{:>9}{:>6}{:>8}", "system", "AP", "AP/test", "NDCG@50", "P@10", "WSS@95");
+    let metric = |v: &serde_json::Value, k: &str| {
+        v.pointer(&format!("/summary/{k}/mean"))
+            .and_then(|x| x.as_f64())
+            .unwrap_or(f64::NAN)
+    };
+    for (name, v) in anchors {
+        let per_test: Vec<String> = v
+            .get("per_test")
+            .and_then(|p| p.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t.get("ap").and_then(|x| x.as_f64()))
+                    .map(|x| format!("{x:.3}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        println!(
+            "{:<14}{:>8.3}{:>8}{:>9.3}{:>6.2}{:>8.3}   per test: {}",
+            name,
+            metric(v, "ap"),
+            "",
+            metric(v, "ndcg@50"),
+            metric(v, "p@10"),
+            metric(v, "wss@95"),
+            per_test.join(" / ")
+        );
+    }
+    match (theme, &ours.mean) {
+        (Some((n, ap)), _) => println!("{:<14}{:>8.3}   (theme {n})", "xuanti", ap),
+        (None, Some(m)) if label_col != "topics" => println!(
+            "{:<14}{:>8.3}{:>8}{:>9.3}{:>6.2}{:>8.3}   per test: {}",
+            "xuanti",
+            m.ap,
+            "",
+            m.ndcg50,
+            m.p10,
+            m.wss95,
+            ours.batches
+                .iter()
+                .filter_map(|b| b.screening.as_ref().map(|s| format!("{:.3}", s.ap)))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        ),
+        _ => println!("xuanti: no matching figure in this run"),
+    }
+    Ok(())
+}
+

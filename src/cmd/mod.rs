@@ -1,0 +1,160 @@
+//! Subcommands: each parses its flags into checked library settings, then runs the stages.
+
+mod eval;
+mod rank;
+mod train;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use xuanti::model::TrainOptions;
+use xuanti::read::{Batch, ColumnOverrides};
+use xuanti::score::Analyzer;
+use xuanti::segment::Segmenter;
+use xuanti::themes::ThemeSet;
+
+/// 选题: rank Chinese topic submissions against central-work themes and exemplar criteria,
+/// and learn from past selections.
+#[derive(Debug, Parser)]
+#[command(name = "xuanti", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Rank a batch of submissions (CSV) with reasons, best first.
+    Rank(rank::RankArgs),
+    /// Train a selection model from past rounds (CSV with a picked/not-picked column).
+    Train(train::TrainArgs),
+    /// Measure ranking quality: cross-validation, train→test batches, or cold start.
+    Eval(eval::EvalArgs),
+}
+
+/// Runs one subcommand.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Rank(a) => rank::run(a),
+        Command::Train(a) => train::run(a),
+        Command::Eval(a) => eval::run(a),
+    }
+}
+
+/// Column and dictionary flags shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Column holding the submission id (default: id/编号/序号).
+    #[arg(long, value_name = "COL")]
+    id_col: Option<String>,
+    /// Column holding the title (default: title/标题/题目/选题/选题名称).
+    #[arg(long, value_name = "COL")]
+    title_col: Option<String>,
+    /// Column holding the text (default: text/content/内容/正文/事迹/简介/素材内容/主要内容).
+    #[arg(long, value_name = "COL")]
+    text_col: Option<String>,
+    /// Column holding the reporting unit (default: unit/报送单位/单位/申报单位).
+    #[arg(long, value_name = "COL")]
+    unit_col: Option<String>,
+    /// Extra segmentation dictionary: one `word [freq] [tag]` per line.
+    #[arg(long, value_name = "FILE")]
+    dict: Option<PathBuf>,
+    /// Themes file (TOML) replacing the built-in themes.
+    #[arg(long, value_name = "FILE")]
+    themes: Option<PathBuf>,
+}
+
+impl InputArgs {
+    fn overrides(&self) -> ColumnOverrides {
+        ColumnOverrides {
+            id: self.id_col.clone(),
+            title: self.title_col.clone(),
+            unit: self.unit_col.clone(),
+            text: self.text_col.clone(),
+        }
+    }
+
+    fn read(&self, path: &Path) -> Result<Batch> {
+        Batch::read(path, &self.overrides()).context("cannot read the submissions")
+    }
+
+    fn theme_set(&self) -> Result<ThemeSet> {
+        match &self.themes {
+            Some(p) => ThemeSet::read(p).context("cannot use the themes file"),
+            None => Ok(ThemeSet::built_in()),
+        }
+    }
+
+    fn segmenter(&self) -> Result<Segmenter> {
+        match &self.dict {
+            Some(p) => Segmenter::with_dict(p).context("cannot use the dictionary"),
+            None => Ok(Segmenter::new()),
+        }
+    }
+
+    fn analyzer(&self, themes: &ThemeSet) -> Result<Analyzer> {
+        Ok(Analyzer::new(self.segmenter()?, themes))
+    }
+}
+
+/// Learner flags shared by `train` and `eval`.
+#[derive(Debug, Clone, Args)]
+pub struct LearnArgs {
+    /// Column of theme labels, `;`-separated: trains one model per label (`theme:<label>`).
+    #[arg(long, value_name = "COL")]
+    themes_col: Option<String>,
+    /// Column with each row's date or year, for --recency (default: date/日期/year/年份).
+    #[arg(long, value_name = "COL")]
+    date_col: Option<String>,
+    /// Weigh recent rounds more: a row's weight halves every YEARS years before the newest.
+    #[arg(long, value_name = "YEARS")]
+    recency: Option<f32>,
+    /// Folds of the internal cross-validation.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=20))]
+    cv_folds: u32,
+    /// Seed of folds and solver order (same seed, same model).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Weight of the character n-gram block (0 turns it off).
+    #[arg(long, value_name = "W")]
+    chars: Option<f32>,
+    /// Weight of the title-word block (0 turns it off).
+    #[arg(long, value_name = "W")]
+    title_weight: Option<f32>,
+    /// Leave naive Bayes out of the combination.
+    #[arg(long)]
+    no_nb: bool,
+    /// Leave the exemplar criteria out of the combination.
+    #[arg(long)]
+    no_criteria: bool,
+    /// Leave the keyword-theme relevance out of the combination.
+    #[arg(long)]
+    no_theme_signal: bool,
+}
+
+impl LearnArgs {
+    fn options(&self) -> Result<TrainOptions> {
+        let mut o = TrainOptions {
+            folds: self.cv_folds as usize,
+            seed: self.seed,
+            recency_half_life: self.recency,
+            use_nb: !self.no_nb,
+            use_criteria: !self.no_criteria,
+            use_themes: !self.no_theme_signal,
+            ..TrainOptions::default()
+        };
+        if let Some(c) = self.chars {
+            anyhow::ensure!(c >= 0.0 && c.is_finite(), "--chars {c}: must be ≥ 0");
+            o.features.chars = c;
+        }
+        if let Some(t) = self.title_weight {
+            anyhow::ensure!(t >= 0.0 && t.is_finite(), "--title-weight {t}: must be ≥ 0");
+            o.features.title = t;
+        }
+        if let Some(r) = self.recency {
+            anyhow::ensure!(r > 0.0 && r.is_finite(), "--recency {r}: must be > 0 years");
+        }
+        Ok(o)
+    }
+}

@@ -1,0 +1,196 @@
+//! `xuanti train`: learn from past selections and write the model file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use sha2::{Digest, Sha256};
+use xuanti::model::{SelectionModel, TrainingSet};
+use xuanti::read::Batch;
+use xuanti::score::Analyzer;
+use xuanti::Error;
+
+use super::{InputArgs, LearnArgs};
+
+/// The model file written when `-o` is not given.
+pub const DEFAULT_MODEL: &str = "models/xuanti-model.json";
+
+/// Train a selection model from a past round's CSV.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Past submissions (CSV, UTF-8 or GBK) with a picked/not-picked column.
+    input: PathBuf,
+    /// The picked column: 1/0, true/false, yes/no, 是/否, 入选/未入选, Y/N.
+    #[arg(long, value_name = "COL")]
+    label: String,
+    /// Model file to write.
+    #[arg(short, long, value_name = "FILE", default_value = DEFAULT_MODEL)]
+    output: PathBuf,
+    #[command(flatten)]
+    input_args: InputArgs,
+    #[command(flatten)]
+    learn: LearnArgs,
+}
+
+pub fn run(args: TrainArgs) -> Result<()> {
+    let batch = args.input_args.read(&args.input)?;
+    let themes = args.input_args.theme_set()?;
+    let analyzer = args.input_args.analyzer(&themes)?;
+    let model = fit(&batch, &analyzer, &args.label, &args.learn)?;
+    if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+    }
+    model
+        .save(&args.output)
+        .context("cannot write the model file")?;
+    let t = model.training();
+    eprintln!(
+        "xuanti: trained on {} rows ({} picked), C={}, cross-validated AP {:.3}, mean P {:.4} (pick rate {:.4}); {} learned themes; wrote {}",
+        t.rows,
+        t.positives,
+        t.chosen_c,
+        t.cv_ap,
+        t.cv_mean_probability,
+        t.positives as f64 / t.rows as f64,
+        model.theme_models().len(),
+        args.output.display()
+    );
+    Ok(())
+}
+
+/// Trains a model on `batch` (shared with `eval`).
+pub fn fit(
+    batch: &Batch,
+    analyzer: &Analyzer,
+    label: &str,
+    learn: &LearnArgs,
+) -> Result<SelectionModel> {
+    let options = learn.options()?;
+    let labels = batch.labels(label)?;
+    let years = match options.recency_half_life {
+        Some(_) => Some(years(batch, learn.date_col.as_deref())?),
+        None => None,
+    };
+    let theme_labels = match &learn.themes_col {
+        Some(col) => Some(
+            batch
+                .cells(col)?
+                .into_iter()
+                .map(split_themes)
+                .collect::<Vec<_>>(),
+        ),
+        None => None,
+    };
+    let analysis = analyzer.analyze(&batch.submissions());
+    let criteria = analysis.criteria_values();
+    let relevance = analysis.best_theme_relevance();
+    let set = TrainingSet {
+        docs: &analysis.docs,
+        labels: &labels,
+        years: years.as_deref(),
+        criteria: &criteria,
+        theme_relevance: &relevance,
+        theme_labels: theme_labels.as_deref(),
+    };
+    let info = (
+        fingerprint(&batch.path, label)?,
+        batch.path.display().to_string(),
+        label.to_string(),
+        learn.themes_col.clone(),
+    );
+    Ok(SelectionModel::train(
+        &set,
+        &options,
+        analyzer.themes(),
+        info,
+        &batch.path,
+    )?)
+}
+
+/// `;`-separated theme labels; an empty cell is "unlabelled for themes".
+pub fn split_themes(cell: &str) -> Option<Vec<String>> {
+    let labels: Vec<String> = cell
+        .split([';', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    (!labels.is_empty()).then_some(labels)
+}
+
+fn years(batch: &Batch, col: Option<&str>) -> Result<Vec<f32>> {
+    let col = match col {
+        Some(c) => c.to_string(),
+        None => ["date", "日期", "year", "年份"]
+            .iter()
+            .find(|c| batch.column(c).is_ok())
+            .map(|c| c.to_string())
+            .with_context(|| {
+                format!(
+                    "{}: --recency needs each row's year; no date/日期/year/年份 column (name one with --date-col); columns are: {}",
+                    batch.path.display(),
+                    batch.headers.join(",")
+                )
+            })?,
+    };
+    let idx = batch.column(&col)?;
+    batch
+        .rows
+        .iter()
+        .map(|row| {
+            let cell = row.cells.get(idx).map(String::as_str).unwrap_or("");
+            leading_year(cell).ok_or_else(|| {
+                Error::BadValue {
+                    path: batch.path.clone(),
+                    row: row.line,
+                    column: batch.headers[idx].clone(),
+                    value: cell.to_string(),
+                    message: "no year (expected a date such as 2017-05-01 or a year)".into(),
+                }
+                .into()
+            })
+        })
+        .collect()
+}
+
+/// The first run of four digits, as a year: `2017-05-01`, `2017年5月`, `2017`.
+fn leading_year(cell: &str) -> Option<f32> {
+    let digits: Vec<char> = cell.chars().collect();
+    digits.windows(4).find_map(|w| {
+        if w.iter().all(|c| c.is_ascii_digit()) {
+            w.iter().collect::<String>().parse().ok()
+        } else {
+            None
+        }
+    })
+}
+
+fn fingerprint(path: &Path, label: &str) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut h = Sha256::new();
+    h.update(&bytes);
+    h.update(label.as_bytes());
+    Ok(format!("sha256:{:x}", h.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_from_dates() {
+        assert_eq!(leading_year("2017-05-01"), Some(2017.0));
+        assert_eq!(leading_year("2019年3月"), Some(2019.0));
+        assert_eq!(leading_year("去年"), None);
+    }
+
+    #[test]
+    fn theme_cells() {
+        assert_eq!(
+            split_themes("乡村振兴; 民生；"),
+            Some(vec!["乡村振兴".into(), "民生".into()])
+        );
+        assert_eq!(split_themes("  "), None);
+    }
+}

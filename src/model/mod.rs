@@ -1,0 +1,587 @@
+//! Feature vectors + labels → [`SelectionModel`]; a model + a batch → P(picked) per submission.
+//!
+//! Two text learners run over the same TF-IDF space: an L2-loss linear SVM solved by dual
+//! coordinate descent (the liblinear algorithm) and multinomial naive Bayes. Their out-of-fold
+//! scores, together with the dense signals of the other stages (exemplar criteria, theme
+//! relevance), feed a small logistic regression fitted with `linfa-logistic`, which turns them
+//! into a calibrated probability of being picked (stacking and Platt scaling in one step).
+//! linfa's learners are dense-only: right for that handful of columns, wrong for the text
+//! model's hundreds of thousands of n-grams (see the README).
+
+pub mod learn;
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::eval::average_precision;
+use crate::featurize::{FeatureConfig, SparseVec, Vocabulary, VocabularyFile};
+use crate::segment::{parallel_map, Document};
+use crate::themes::ThemeSet;
+use learn::{fit_nb, fit_svm, stratified_folds, LinearModel, Stacker, SvmParams};
+
+/// Marks a xuanti model file.
+pub const FORMAT: &str = "xuanti-model";
+/// The model-file version this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// How a model is trained. Every field has a default chosen on the dev protocol (README).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainOptions {
+    /// Feature families.
+    pub features: FeatureConfig,
+    /// SVM C values tried by cross-validation.
+    pub c_grid: Vec<f32>,
+    /// Folds of the internal cross-validation.
+    pub folds: usize,
+    /// Seed of folds and solver order.
+    pub seed: u64,
+    /// Naive Bayes smoothing.
+    pub nb_alpha: f32,
+    /// Whether naive Bayes joins the SVM.
+    pub use_nb: bool,
+    /// Whether the exemplar criteria join as signals.
+    pub use_criteria: bool,
+    /// Whether the keyword-theme relevance joins as a signal.
+    pub use_themes: bool,
+    /// Halve a row's weight for every this many years it is older than the newest row.
+    pub recency_half_life: Option<f32>,
+    /// Smallest number of positives for a theme label to get its own model.
+    pub min_theme_positives: usize,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            features: FeatureConfig::default(),
+            c_grid: vec![0.1, 0.3, 1.0],
+            folds: 5,
+            seed: 42,
+            nb_alpha: 0.1,
+            use_nb: true,
+            use_criteria: true,
+            use_themes: true,
+            recency_half_life: None,
+            min_theme_positives: 3,
+        }
+    }
+}
+
+/// What a model is trained on: one entry per row, all in the same order.
+#[derive(Debug)]
+pub struct TrainingSet<'a> {
+    /// Segmented submissions.
+    pub docs: &'a [Document],
+    /// Picked or not.
+    pub labels: &'a [bool],
+    /// Year of each row (for recency weighting), if known.
+    pub years: Option<&'a [f32]>,
+    /// Criteria values per row.
+    pub criteria: &'a [Vec<f32>],
+    /// Best keyword-theme relevance per row.
+    pub theme_relevance: &'a [f32],
+    /// Theme labels per row (`None`: unlabelled for themes).
+    pub theme_labels: Option<&'a [Option<Vec<String>>]>,
+}
+
+/// A learned theme: a linear model over the text features and its Platt calibration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemeModel {
+    /// The label, as written in the themes column.
+    pub name: String,
+    /// Training rows carrying the label.
+    pub positives: usize,
+    /// The text model.
+    pub linear: LinearModel,
+    /// Maps the margin to a probability.
+    pub platt: Stacker,
+    /// Cross-validated AP of the theme on the training rows.
+    pub cv_ap: f64,
+}
+
+/// Where a model came from and how well it did in cross-validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingInfo {
+    /// SHA-256 of the training file's bytes.
+    pub fingerprint: String,
+    /// The training file as given.
+    pub source: String,
+    /// Rows used.
+    pub rows: usize,
+    /// Picked rows.
+    pub positives: usize,
+    /// The label column.
+    pub label_column: String,
+    /// The themes column, if any.
+    pub themes_column: Option<String>,
+    /// Options used.
+    pub options: TrainOptions,
+    /// C chosen by cross-validation.
+    pub chosen_c: f32,
+    /// Cross-validated AP per C tried.
+    pub cv_ap_per_c: Vec<(f32, f64)>,
+    /// Cross-validated metrics of the final, calibrated scores.
+    pub cv_ap: f64,
+    /// Mean out-of-fold probability versus the pick rate.
+    pub cv_mean_probability: f64,
+}
+
+/// The trained selection model: vocabulary, text learners, combiner, themes.
+#[derive(Debug, Clone)]
+pub struct SelectionModel {
+    vocabulary: Vocabulary,
+    svm: LinearModel,
+    nb: Option<LinearModel>,
+    stacker: Stacker,
+    options: TrainOptions,
+    themes: ThemeSet,
+    theme_models: Vec<ThemeModel>,
+    training: TrainingInfo,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ModelFile {
+    format: String,
+    version: u32,
+    written_by: String,
+    training: TrainingInfo,
+    themes: ThemeSet,
+    stacker: Stacker,
+    svm: LinearModel,
+    nb: Option<LinearModel>,
+    theme_models: Vec<ThemeModel>,
+    vocabulary: VocabularyFile,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u32>,
+}
+
+/// A scored document: the probability and the pieces that produced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelScore {
+    /// P(picked), calibrated.
+    pub probability: f32,
+    /// Per combiner signal: (name, contribution to the log-odds).
+    pub signals: Vec<(String, f32)>,
+    /// Text features with the largest positive contribution to the SVM margin: (name, weight).
+    pub terms: Vec<(String, f32)>,
+    /// Learned-theme probabilities, in [`SelectionModel::theme_models`] order.
+    pub themes: Vec<f32>,
+}
+
+/// Dense signals of one row, in the stacker's column order.
+fn signals_of(
+    options: &TrainOptions,
+    svm: f32,
+    nb: Option<f32>,
+    criteria: &[f32],
+    theme: f32,
+) -> Vec<f32> {
+    let mut z = vec![svm];
+    if let Some(nb) = nb {
+        z.push(nb);
+    }
+    if options.use_criteria {
+        z.extend_from_slice(criteria);
+    }
+    if options.use_themes {
+        z.push(theme);
+    }
+    z
+}
+
+fn signal_names(options: &TrainOptions) -> Vec<String> {
+    let mut names = vec!["文本模型".to_string()];
+    if options.use_nb {
+        names.push("朴素贝叶斯".to_string());
+    }
+    if options.use_criteria {
+        names.extend(crate::criteria::CRITERIA.iter().map(|c| c.to_string()));
+    }
+    if options.use_themes {
+        names.push("主题相关".to_string());
+    }
+    names
+}
+
+/// Costs per row: recency weight × class balance (picks weigh n_neg / n_pos).
+fn costs(labels: &[bool], recency: &[f32], rows: &[usize]) -> Vec<f32> {
+    let pos: f32 = rows.iter().filter(|&&r| labels[r]).map(|&r| recency[r]).sum();
+    let neg: f32 = rows.iter().filter(|&&r| !labels[r]).map(|&r| recency[r]).sum();
+    let balance = if pos > 0.0 { neg / pos } else { 1.0 };
+    rows.iter()
+        .map(|&r| recency[r] * if labels[r] { balance } else { 1.0 })
+        .collect()
+}
+
+/// Out-of-fold margins of the linear model `fit` returns, over `k` folds, on all cores.
+fn out_of_fold(
+    xs: &[SparseVec],
+    fold: &[usize],
+    k: usize,
+    fit: impl Fn(&[usize]) -> LinearModel + Sync,
+) -> Vec<f32> {
+    let n = xs.len();
+    let parts: Vec<(usize, Vec<(usize, f32)>)> = parallel_map(&(0..k).collect::<Vec<_>>(), |&f| {
+        let train: Vec<usize> = (0..n).filter(|&i| fold[i] != f).collect();
+        let model = fit(&train);
+        (
+            f,
+            (0..n)
+                .filter(|&i| fold[i] == f)
+                .map(|i| (i, model.margin(&xs[i])))
+                .collect(),
+        )
+    });
+    let mut out = vec![0f32; n];
+    for (_, rows) in parts {
+        for (i, s) in rows {
+            out[i] = s;
+        }
+    }
+    out
+}
+
+impl SelectionModel {
+    /// Trains on `set`. `fingerprint`, `source` and the column names are recorded in the file.
+    pub fn train(
+        set: &TrainingSet<'_>,
+        options: &TrainOptions,
+        themes: &ThemeSet,
+        info: (String, String, String, Option<String>),
+        path: &Path,
+    ) -> Result<SelectionModel> {
+        let (fingerprint, source, label_column, themes_column) = info;
+        let n = set.docs.len();
+        let positives = set.labels.iter().filter(|&&l| l).count();
+        if positives < options.folds.max(2) || n - positives < options.folds.max(2) {
+            return Err(Error::Training {
+                path: path.to_path_buf(),
+                message: format!(
+                    "column '{label_column}' has {positives} picked and {} other rows; training needs at least {} of each",
+                    n - positives,
+                    options.folds.max(2)
+                ),
+            });
+        }
+        let vocabulary = Vocabulary::fit(set.docs, &options.features);
+        let xs = vocabulary.vectorize_all(set.docs);
+        let nf = vocabulary.len();
+        let recency = recency_weights(set.years, options.recency_half_life, n);
+        let fold = stratified_folds(set.labels, options.folds, options.seed);
+        let k = options.folds;
+        let svm_params = |c: f32| SvmParams {
+            c,
+            max_epochs: 60,
+            seed: options.seed,
+        };
+
+        // C by cross-validated AP, weighted towards recent rows like the fit itself.
+        let mut per_c = Vec::new();
+        let mut best: Option<(f32, f64, Vec<f32>)> = None;
+        for &c in &options.c_grid {
+            let oof = out_of_fold(&xs, &fold, k, |train| {
+                let cost = costs(set.labels, &recency, train);
+                fit_svm(&xs, train, set.labels, &cost, nf, &svm_params(c))
+            });
+            let ap = average_precision(&oof, set.labels);
+            per_c.push((c, ap));
+            if best.as_ref().is_none_or(|b| ap > b.1) {
+                best = Some((c, ap, oof));
+            }
+        }
+        let (chosen_c, _, oof_svm) = best.expect("the C grid is not empty");
+        let oof_nb = options.use_nb.then(|| {
+            out_of_fold(&xs, &fold, k, |train| {
+                let w: Vec<f32> = train.iter().map(|&r| recency[r]).collect();
+                fit_nb(&xs, train, set.labels, &w, nf, options.nb_alpha)
+            })
+        });
+        let z: Vec<Vec<f32>> = (0..n)
+            .map(|i| {
+                signals_of(
+                    options,
+                    oof_svm[i],
+                    oof_nb.as_ref().map(|v| v[i]),
+                    &set.criteria[i],
+                    set.theme_relevance[i],
+                )
+            })
+            .collect();
+        let (zs, ys) = weighted_rows(&z, set.labels, &recency);
+        let stacker = Stacker::fit(signal_names(options), &zs, &ys, 1e-2);
+        let oof_prob: Vec<f32> = z.iter().map(|r| stacker.probability(r)).collect();
+
+        let all: Vec<usize> = (0..n).collect();
+        let cost = costs(set.labels, &recency, &all);
+        let svm = fit_svm(&xs, &all, set.labels, &cost, nf, &svm_params(chosen_c));
+        let nb = options
+            .use_nb
+            .then(|| fit_nb(&xs, &all, set.labels, &recency, nf, options.nb_alpha));
+        let theme_models = match set.theme_labels {
+            Some(labels) => train_themes(&xs, labels, nf, options, chosen_c),
+            None => Vec::new(),
+        };
+        let training = TrainingInfo {
+            fingerprint,
+            source,
+            rows: n,
+            positives,
+            label_column,
+            themes_column,
+            options: options.clone(),
+            chosen_c,
+            cv_ap_per_c: per_c,
+            cv_ap: average_precision(&oof_prob, set.labels),
+            cv_mean_probability: oof_prob.iter().map(|&p| p as f64).sum::<f64>() / n as f64,
+        };
+        Ok(SelectionModel {
+            vocabulary,
+            svm,
+            nb,
+            stacker,
+            options: options.clone(),
+            themes: themes.clone(),
+            theme_models,
+            training,
+        })
+    }
+
+    /// Scores a batch. `criteria` and `theme_relevance` come from the other stages.
+    pub fn score(
+        &self,
+        docs: &[Document],
+        criteria: &[Vec<f32>],
+        theme_relevance: &[f32],
+    ) -> Vec<ModelScore> {
+        let rows: Vec<usize> = (0..docs.len()).collect();
+        parallel_map(&rows, |&i| {
+            let x = self.vocabulary.vectorize(&docs[i]);
+            self.score_one(&x, &criteria[i], theme_relevance[i])
+        })
+    }
+
+    fn score_one(&self, x: &SparseVec, criteria: &[f32], theme: f32) -> ModelScore {
+        let svm = self.svm.margin(x);
+        let nb = self.nb.as_ref().map(|m| m.margin(x));
+        let z = signals_of(&self.options, svm, nb, criteria, theme);
+        let contributions = self.stacker.contributions(&z);
+        let terms = self
+            .svm
+            .contributions(x)
+            .into_iter()
+            .take_while(|&(_, c)| c > 0.0)
+            .take(8)
+            .map(|(j, c)| (self.vocabulary.name(j).to_string(), c))
+            .collect();
+        ModelScore {
+            probability: self.stacker.probability(&z),
+            signals: self.stacker.signals.iter().cloned().zip(contributions).collect(),
+            terms,
+            themes: self
+                .theme_models
+                .iter()
+                .map(|t| t.platt.probability(&[t.linear.margin(x)]))
+                .collect(),
+        }
+    }
+
+    /// The learned themes.
+    pub fn theme_models(&self) -> &[ThemeModel] {
+        &self.theme_models
+    }
+
+    /// The keyword themes the model was trained with.
+    pub fn themes(&self) -> &ThemeSet {
+        &self.themes
+    }
+
+    /// Provenance and cross-validated metrics.
+    pub fn training(&self) -> &TrainingInfo {
+        &self.training
+    }
+
+    /// Writes the model file (to a temporary file first, then renamed into place).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let file = ModelFile {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            written_by: format!("xuanti {}", env!("CARGO_PKG_VERSION")),
+            training: self.training.clone(),
+            themes: self.themes.clone(),
+            stacker: self.stacker.clone(),
+            svm: self.svm.clone(),
+            nb: self.nb.clone(),
+            theme_models: self.theme_models.clone(),
+            vocabulary: self.vocabulary.to_file(),
+        };
+        crate::write::atomic_write(path, &[], |w| {
+            serde_json::to_writer(&mut *w, &file).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        })
+    }
+
+    /// Reads a model file, checking its format and version first.
+    pub fn load(path: &Path) -> Result<SelectionModel> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bad = |message: String| Error::Model {
+            path: path.to_path_buf(),
+            message,
+        };
+        let header: Header = serde_json::from_slice(&bytes)
+            .map_err(|e| bad(format!("not a xuanti model file (not JSON: {e})")))?;
+        if header.format.as_deref() != Some(FORMAT) {
+            return Err(bad(format!(
+                "not a xuanti model file (format is {:?}, expected \"{FORMAT}\")",
+                header.format.unwrap_or_default()
+            )));
+        }
+        match header.version {
+            Some(VERSION) => {}
+            other => {
+                return Err(bad(format!(
+                    "model file version {} is not supported; this xuanti reads version {VERSION}: retrain with `xuanti train`",
+                    other.map_or("(none)".to_string(), |v| v.to_string())
+                )))
+            }
+        }
+        let file: ModelFile = serde_json::from_slice(&bytes)
+            .map_err(|e| bad(format!("damaged model file: {e}")))?;
+        let vocabulary = Vocabulary::from_file(file.vocabulary);
+        if file.svm.weights.len() != vocabulary.len() {
+            return Err(bad(format!(
+                "damaged model file: {} weights for {} features",
+                file.svm.weights.len(),
+                vocabulary.len()
+            )));
+        }
+        Ok(SelectionModel {
+            vocabulary,
+            svm: file.svm,
+            nb: file.nb,
+            stacker: file.stacker,
+            options: file.training.options.clone(),
+            themes: file.themes,
+            theme_models: file.theme_models,
+            training: file.training,
+        })
+    }
+}
+
+/// 0.5^((newest − year) / half-life), or all ones.
+fn recency_weights(years: Option<&[f32]>, half_life: Option<f32>, n: usize) -> Vec<f32> {
+    match (years, half_life) {
+        (Some(years), Some(h)) if h > 0.0 => {
+            let newest = years.iter().copied().fold(f32::MIN, f32::max);
+            years
+                .iter()
+                .map(|&y| 0.5f32.powf((newest - y) / h))
+                .collect()
+        }
+        _ => vec![1.0; n],
+    }
+}
+
+/// linfa-logistic takes no sample weights: recency enters the combiner by keeping each row in
+/// proportion to its weight (deterministically, by its position in the cumulative weight).
+fn weighted_rows(z: &[Vec<f32>], y: &[bool], w: &[f32]) -> (Vec<Vec<f32>>, Vec<bool>) {
+    if w.iter().all(|&v| v == 1.0) {
+        return (z.to_vec(), y.to_vec());
+    }
+    let (mut zs, mut ys) = (Vec::new(), Vec::new());
+    let mut acc = 0f32;
+    for i in 0..z.len() {
+        let before = acc.floor();
+        acc += w[i];
+        for _ in 0..(acc.floor() - before) as usize {
+            zs.push(z[i].clone());
+            ys.push(y[i]);
+        }
+    }
+    (zs, ys)
+}
+
+fn train_themes(
+    xs: &[SparseVec],
+    labels: &[Option<Vec<String>>],
+    nf: usize,
+    options: &TrainOptions,
+    c: f32,
+) -> Vec<ThemeModel> {
+    let rows: Vec<usize> = (0..labels.len()).filter(|&i| labels[i].is_some()).collect();
+    let mut names: Vec<String> = Vec::new();
+    for r in &rows {
+        for l in labels[*r].as_deref().unwrap_or_default() {
+            if !names.contains(l) {
+                names.push(l.clone());
+            }
+        }
+    }
+    let sub: Vec<SparseVec> = rows.iter().map(|&r| xs[r].clone()).collect();
+    let mut models = Vec::new();
+    for name in names {
+        let y: Vec<bool> = rows
+            .iter()
+            .map(|&r| labels[r].as_deref().unwrap_or_default().contains(&name))
+            .collect();
+        let positives = y.iter().filter(|&&v| v).count();
+        if positives < options.min_theme_positives {
+            continue;
+        }
+        let k = options.folds.min(positives).max(2);
+        let fold = stratified_folds(&y, k, options.seed);
+        let ones = vec![1.0; sub.len()];
+        let params = SvmParams {
+            c,
+            max_epochs: 60,
+            seed: options.seed,
+        };
+        let oof = out_of_fold(&sub, &fold, k, |train| {
+            let cost = costs(&y, &ones, train);
+            fit_svm(&sub, train, &y, &cost, nf, &params)
+        });
+        let all: Vec<usize> = (0..sub.len()).collect();
+        let cost = costs(&y, &ones, &all);
+        let linear = fit_svm(&sub, &all, &y, &cost, nf, &params);
+        let z: Vec<Vec<f32>> = oof.iter().map(|&m| vec![m]).collect();
+        let platt = Stacker::fit(vec![name.clone()], &z, &y, 1e-3);
+        models.push(ThemeModel {
+            cv_ap: average_precision(&oof, &y),
+            name,
+            positives,
+            linear,
+            platt,
+        });
+    }
+    models
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn models_are_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<SelectionModel>();
+    }
+
+    #[test]
+    fn recency_halves_per_half_life() {
+        let w = recency_weights(Some(&[2017.0, 2016.0, 2015.0]), Some(1.0), 3);
+        assert_eq!(w, vec![1.0, 0.5, 0.25]);
+        assert_eq!(recency_weights(None, Some(1.0), 2), vec![1.0, 1.0]);
+    }
+
+    #[test]
+    fn weighted_rows_keep_rows_in_proportion() {
+        let z = vec![vec![1.0], vec![2.0], vec![3.0], vec![4.0]];
+        let (zs, _) = weighted_rows(&z, &[true, false, true, false], &[1.0, 0.5, 0.5, 2.0]);
+        assert_eq!(zs, vec![vec![1.0], vec![3.0], vec![4.0], vec![4.0]]);
+    }
+}

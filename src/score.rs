@@ -1,0 +1,179 @@
+//! Submissions → [`Assessment`]s: runs segmentation, themes, criteria and (when given) the
+//! trained model, and combines them into one score per submission.
+
+use crate::criteria::{Criteria, CriteriaScores};
+use crate::model::{ModelScore, SelectionModel};
+use crate::read::Submission;
+use crate::segment::{Document, Segmenter};
+use crate::themes::{ThemeMatcher, ThemeScores, ThemeSet};
+
+/// Weights of the cold-start score (no model): best theme relevance, then the criteria in
+/// [`crate::criteria::CRITERIA`] order. A story that fits a theme and is real, vivid and
+/// clearly focused comes first; values language alone weighs least (it is easy to write).
+pub const COLD_START_WEIGHTS: [f32; 5] = [0.35, 0.2, 0.25, 0.1, 0.1];
+
+/// Everything known about one submission after scoring.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    /// The ranking score: the model's P(picked), or the cold-start score, in [0, 1].
+    pub score: f32,
+    /// Relevance per output theme column, in [`Screening::theme_names`] order.
+    pub themes: Vec<f32>,
+    /// Keyword-theme matches (keyword themes only, in the themes file's order).
+    pub keyword_themes: ThemeScores,
+    /// The criteria.
+    pub criteria: CriteriaScores,
+    /// The model's view, when a model scored it.
+    pub model: Option<ModelScore>,
+}
+
+/// A scored batch.
+#[derive(Debug, Clone)]
+pub struct Screening {
+    /// Output theme columns: learned themes replace keyword themes of the same name.
+    pub theme_names: Vec<String>,
+    /// One per submission, in input order.
+    pub assessments: Vec<Assessment>,
+}
+
+impl Assessment {
+    /// Index of the most relevant output theme, if any is above zero.
+    pub fn best_theme(&self) -> Option<usize> {
+        self.themes
+            .iter()
+            .enumerate()
+            .filter(|(_, &r)| r > 0.0)
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+            .map(|(i, _)| i)
+    }
+}
+
+/// The analysis stages before the model: segmentation, keyword themes, criteria.
+#[derive(Debug)]
+pub struct Analyzer {
+    segmenter: Segmenter,
+    matcher: ThemeMatcher,
+    criteria: Criteria,
+}
+
+/// A batch after the analysis stages.
+#[derive(Debug)]
+pub struct Analysis {
+    /// Segmented documents.
+    pub docs: Vec<Document>,
+    /// Keyword-theme scores per document.
+    pub themes: Vec<ThemeScores>,
+    /// Criteria per document.
+    pub criteria: Vec<CriteriaScores>,
+}
+
+impl Analysis {
+    /// Criteria values per document.
+    pub fn criteria_values(&self) -> Vec<Vec<f32>> {
+        self.criteria.iter().map(|c| c.values()).collect()
+    }
+
+    /// Best keyword-theme relevance per document.
+    pub fn best_theme_relevance(&self) -> Vec<f32> {
+        self.themes
+            .iter()
+            .map(|t| t.relevance.iter().copied().fold(0.0, f32::max))
+            .collect()
+    }
+}
+
+impl Analyzer {
+    /// Builds the stages once per run.
+    pub fn new(segmenter: Segmenter, themes: &ThemeSet) -> Analyzer {
+        Analyzer {
+            segmenter,
+            matcher: ThemeMatcher::new(themes),
+            criteria: Criteria::new(),
+        }
+    }
+
+    /// The keyword themes.
+    pub fn themes(&self) -> &ThemeSet {
+        self.matcher.themes()
+    }
+
+    /// Segments and scores themes and criteria.
+    pub fn analyze(&self, submissions: &[Submission]) -> Analysis {
+        let docs = self.segmenter.documents(submissions);
+        let themes = self.matcher.score(&docs);
+        let pairs: Vec<(&Document, &ThemeScores)> = docs.iter().zip(&themes).collect();
+        let criteria = crate::segment::parallel_map(&pairs, |(d, t)| self.criteria.assess(d, t));
+        Analysis {
+            docs,
+            themes,
+            criteria,
+        }
+    }
+
+    /// Scores a batch, with the model when one is given.
+    pub fn screen(&self, submissions: &[Submission], model: Option<&SelectionModel>) -> Screening {
+        let analysis = self.analyze(submissions);
+        let keyword_names: Vec<String> = self.themes().names().iter().map(|s| s.to_string()).collect();
+        let learned: Vec<String> = model
+            .map(|m| m.theme_models().iter().map(|t| t.name.clone()).collect())
+            .unwrap_or_default();
+        // Keyword themes first (unless learned under the same name), then learned themes.
+        let mut theme_names: Vec<String> = keyword_names
+            .iter()
+            .filter(|n| !learned.contains(n))
+            .cloned()
+            .collect();
+        theme_names.extend(learned.iter().cloned());
+        let model_scores = model.map(|m| {
+            m.score(
+                &analysis.docs,
+                &analysis.criteria_values(),
+                &analysis.best_theme_relevance(),
+            )
+        });
+        let assessments = analysis
+            .themes
+            .into_iter()
+            .zip(analysis.criteria)
+            .enumerate()
+            .map(|(i, (keyword_themes, criteria))| {
+                let ms = model_scores.as_ref().map(|v| v[i].clone());
+                let themes: Vec<f32> = theme_names
+                    .iter()
+                    .map(|name| match learned.iter().position(|l| l == name) {
+                        Some(j) => ms.as_ref().map_or(0.0, |m| m.themes[j]),
+                        None => {
+                            let k = keyword_names.iter().position(|k| k == name).unwrap_or(0);
+                            keyword_themes.relevance[k]
+                        }
+                    })
+                    .collect();
+                let score = match &ms {
+                    Some(m) => m.probability,
+                    None => cold_start_score(&keyword_themes, &criteria),
+                };
+                Assessment {
+                    score,
+                    themes,
+                    keyword_themes,
+                    criteria,
+                    model: ms,
+                }
+            })
+            .collect();
+        Screening {
+            theme_names,
+            assessments,
+        }
+    }
+}
+
+/// The score without a model: [`COLD_START_WEIGHTS`] over best theme and criteria.
+pub fn cold_start_score(themes: &ThemeScores, criteria: &CriteriaScores) -> f32 {
+    let best = themes.relevance.iter().copied().fold(0.0, f32::max);
+    let mut s = COLD_START_WEIGHTS[0] * best;
+    for (w, c) in COLD_START_WEIGHTS[1..].iter().zip(&criteria.scores) {
+        s += w * c.value;
+    }
+    s.clamp(0.0, 1.0)
+}
