@@ -7,7 +7,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::segment::{parallel_map, Document, Kind};
+use crate::segment::{parallel_map, Document, Kind, Pos};
 
 /// A sparse vector: `(feature index, value)` pairs, sorted by index, no repeats.
 pub type SparseVec = Vec<(u32, f32)>;
@@ -25,6 +25,10 @@ pub struct FeatureConfig {
     pub char_range: (usize, usize),
     /// Weight of the title-word block; 0 turns it off.
     pub title: f32,
+    /// Weight of the story-shape block (title "人名：…", quotes, named people, length); 0 turns
+    /// it off.
+    #[serde(default)]
+    pub shape: f32,
     /// A feature must occur in at least this many training documents.
     pub min_df: u32,
 }
@@ -36,7 +40,8 @@ impl Default for FeatureConfig {
             word_bigrams: true,
             chars: 0.0,
             char_range: (1, 2),
-            title: 0.0,
+            title: 0.5,
+            shape: 0.5,
             min_df: 2,
         }
     }
@@ -46,7 +51,8 @@ const WORD: u8 = b'w';
 const BIGRAM: u8 = b'b';
 const CHAR: u8 = b'c';
 const TITLE: u8 = b't';
-const BLOCKS: [u8; 4] = [WORD, BIGRAM, CHAR, TITLE];
+const SHAPE: u8 = b's';
+const BLOCKS: [u8; 5] = [WORD, BIGRAM, CHAR, TITLE, SHAPE];
 
 /// The fitted feature space: names, IDF and the hash index.
 #[derive(Debug, Clone)]
@@ -133,6 +139,13 @@ fn for_each_feature(
             emit(h.0, TITLE, &|| format!("t:{w}"));
         }
     }
+    if config.shape > 0.0 {
+        for name in story_shape(doc) {
+            let mut h = Fnv::new(SHAPE);
+            h.bytes(name.as_bytes());
+            emit(h.0, SHAPE, &|| format!("s:{name}"));
+        }
+    }
     if config.chars > 0.0 {
         let (lo, hi) = config.char_range;
         let chars: Vec<(usize, char)> = doc
@@ -154,6 +167,60 @@ fn for_each_feature(
             }
         }
     }
+}
+
+/// How a story is told rather than what it is about: a title of the form "人名：…", quoted
+/// speech, named people, length. These are the marks of the exemplar stories editors pick.
+fn story_shape(doc: &Document) -> Vec<String> {
+    let bucket = |n: usize, edges: &[usize]| -> String {
+        match edges.iter().position(|&e| n < e) {
+            Some(0) => format!("<{}", edges[0]),
+            Some(i) => format!("{}-{}", edges[i - 1], edges[i] - 1),
+            None => format!("{}+", edges[edges.len() - 1]),
+        }
+    };
+    let title = doc.title();
+    let mut out = Vec::new();
+    let title_tokens: Vec<_> = doc
+        .tokens
+        .iter()
+        .filter(|t| (t.end as usize) <= doc.title_end)
+        .collect();
+    if let Some(colon) = title.find(['：', ':']) {
+        out.push("标题冒号".to_string());
+        let head = &title[..colon];
+        let head_chars = head.chars().count();
+        if (2..=4).contains(&head_chars) {
+            out.push("标题短名冒号".to_string());
+        }
+        if title_tokens
+            .iter()
+            .any(|t| t.pos == Pos::Person && (t.end as usize) <= colon)
+        {
+            out.push("标题人名冒号".to_string());
+        }
+    }
+    if title_tokens.iter().any(|t| t.pos == Pos::Person) {
+        out.push("标题人名".to_string());
+    }
+    if title.contains('“') {
+        out.push("标题引号".to_string());
+    }
+    out.push(format!("标题字数{}", bucket(title.chars().count(), &[8, 12, 16, 20, 28])));
+    let body = doc.body();
+    let quotes = body.matches('“').count();
+    out.push(format!("引号{}", bucket(quotes, &[1, 2, 4, 8])));
+    let mut persons: Vec<&str> = doc
+        .tokens
+        .iter()
+        .filter(|t| t.pos == Pos::Person && t.end - t.start >= 6)
+        .map(|t| doc.word(t))
+        .collect();
+    persons.sort_unstable();
+    persons.dedup();
+    out.push(format!("人名{}", bucket(persons.len(), &[1, 2, 4, 8])));
+    out.push(format!("正文字数{}", bucket(body.chars().count(), &[200, 400, 800, 1600])));
+    out
 }
 
 fn block_of(ns: u8) -> usize {
@@ -257,7 +324,7 @@ impl Vocabulary {
         hits.sort_unstable();
         let mut v: SparseVec = Vec::with_capacity(hits.len());
         let mut block_of_entry: Vec<usize> = Vec::with_capacity(hits.len());
-        let mut norms = [0f32; 4];
+        let mut norms = [0f32; 5];
         let mut j = 0;
         while j < hits.len() {
             let (i, ns) = hits[j];
@@ -276,7 +343,7 @@ impl Vocabulary {
         norms[0] += norms[1];
         norms[1] = norms[0];
         let c = &self.config;
-        let weights = [c.words, c.words, c.chars, c.title];
+        let weights = [c.words, c.words, c.chars, c.title, c.shape];
         for ((_, x), &b) in v.iter_mut().zip(&block_of_entry) {
             if norms[b] > 0.0 {
                 *x *= weights[b] / norms[b].sqrt();

@@ -70,6 +70,11 @@ pub fn run(args: EvalArgs) -> Result<()> {
             let analyzer = args.input_args.analyzer(&themes)?;
             let label = args.label.as_deref().context("--label COL is needed to train")?;
             let model = fit(&train, &analyzer, label, &args.learn)?;
+            let t = model.training();
+            eprintln!(
+                "xuanti: trained: C={} (CV AP per C {:?}), CV AP {:.3}, combiner {:?}",
+                t.chosen_c, t.cv_ap_per_c, t.cv_ap, model.combiner()
+            );
             ("train-test", test_batches(&args, &analyzer, Some(&model))?)
         }
         (None, Some(path), false) => {

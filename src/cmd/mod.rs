@@ -122,15 +122,18 @@ pub struct LearnArgs {
     /// Weight of the title-word block (0 turns it off).
     #[arg(long, value_name = "W")]
     title_weight: Option<f32>,
+    /// Weight of the story-shape block (0 turns it off).
+    #[arg(long, value_name = "W")]
+    shape: Option<f32>,
     /// Leave naive Bayes out of the combination.
     #[arg(long)]
     no_nb: bool,
-    /// Leave the exemplar criteria out of the combination.
+    /// Add the exemplar criteria to the combination (off by default: no gain measured).
     #[arg(long)]
-    no_criteria: bool,
-    /// Leave the keyword-theme relevance out of the combination.
+    with_criteria: bool,
+    /// Add the keyword-theme relevance to the combination (off by default: no gain measured).
     #[arg(long)]
-    no_theme_signal: bool,
+    with_theme_signal: bool,
 }
 
 impl LearnArgs {
@@ -140,8 +143,8 @@ impl LearnArgs {
             seed: self.seed,
             recency_half_life: self.recency,
             use_nb: !self.no_nb,
-            use_criteria: !self.no_criteria,
-            use_themes: !self.no_theme_signal,
+            use_criteria: self.with_criteria,
+            use_themes: self.with_theme_signal,
             ..TrainOptions::default()
         };
         if let Some(c) = self.chars {
@@ -151,6 +154,10 @@ impl LearnArgs {
         if let Some(t) = self.title_weight {
             anyhow::ensure!(t >= 0.0 && t.is_finite(), "--title-weight {t}: must be ≥ 0");
             o.features.title = t;
+        }
+        if let Some(w) = self.shape {
+            anyhow::ensure!(w >= 0.0 && w.is_finite(), "--shape {w}: must be ≥ 0");
+            o.features.shape = w;
         }
         if let Some(r) = self.recency {
             anyhow::ensure!(r > 0.0 && r.is_finite(), "--recency {r}: must be > 0 years");

@@ -46,13 +46,14 @@ pub fn run(args: TrainArgs) -> Result<()> {
         .context("cannot write the model file")?;
     let t = model.training();
     eprintln!(
-        "xuanti: trained on {} rows ({} picked), C={}, cross-validated AP {:.3}, mean P {:.4} (pick rate {:.4}); {} learned themes; wrote {}",
+        "xuanti: trained on {} rows ({} picked), C={}; {} validation: AP {:.3}, mean P {:.4} (pick rate {:.4}); {} learned themes; wrote {}",
         t.rows,
         t.positives,
         t.chosen_c,
+        t.validation,
         t.cv_ap,
         t.cv_mean_probability,
-        t.positives as f64 / t.rows as f64,
+        t.cv_pick_rate,
         model.theme_models().len(),
         args.output.display()
     );
@@ -68,9 +69,10 @@ pub fn fit(
 ) -> Result<SelectionModel> {
     let options = learn.options()?;
     let labels = batch.labels(label)?;
-    let years = match options.recency_half_life {
-        Some(_) => Some(years(batch, learn.date_col.as_deref())?),
-        None => None,
+    // Years drive temporal validation whenever the file has them; --recency requires them.
+    let years = match (options.recency_half_life, &learn.date_col) {
+        (Some(_), _) | (None, Some(_)) => Some(years(batch, learn.date_col.as_deref())?),
+        (None, None) => years(batch, None).ok(),
     };
     let theme_labels = match &learn.themes_col {
         Some(col) => Some(

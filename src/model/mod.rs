@@ -61,8 +61,8 @@ impl Default for TrainOptions {
             seed: 42,
             nb_alpha: 0.1,
             use_nb: true,
-            use_criteria: true,
-            use_themes: true,
+            use_criteria: false,
+            use_themes: false,
             recency_half_life: None,
             min_theme_positives: 3,
         }
@@ -122,10 +122,14 @@ pub struct TrainingInfo {
     pub chosen_c: f32,
     /// Cross-validated AP per C tried.
     pub cv_ap_per_c: Vec<(f32, f64)>,
-    /// Cross-validated metrics of the final, calibrated scores.
+    /// How held-out scores were made: temporal or stratified k-fold.
+    pub validation: String,
+    /// Held-out AP of the final, calibrated scores (mean over parts).
     pub cv_ap: f64,
-    /// Mean out-of-fold probability versus the pick rate.
+    /// Mean held-out probability ...
     pub cv_mean_probability: f64,
+    /// ... versus the pick rate of the held-out rows.
+    pub cv_pick_rate: f64,
 }
 
 /// The trained selection model: vocabulary, text learners, combiner, themes.
@@ -219,32 +223,92 @@ fn costs(labels: &[bool], recency: &[f32], rows: &[usize]) -> Vec<f32> {
         .collect()
 }
 
-/// Out-of-fold margins of the linear model `fit` returns, over `k` folds, on all cores.
-fn out_of_fold(
-    xs: &[SparseVec],
-    fold: &[usize],
-    k: usize,
-    fit: impl Fn(&[usize]) -> LinearModel + Sync,
-) -> Vec<f32> {
-    let n = xs.len();
-    let parts: Vec<(usize, Vec<(usize, f32)>)> = parallel_map(&(0..k).collect::<Vec<_>>(), |&f| {
-        let train: Vec<usize> = (0..n).filter(|&i| fold[i] != f).collect();
-        let model = fit(&train);
-        (
-            f,
-            (0..n)
-                .filter(|&i| fold[i] == f)
-                .map(|i| (i, model.margin(&xs[i])))
-                .collect(),
-        )
-    });
-    let mut out = vec![0f32; n];
-    for (_, rows) in parts {
-        for (i, s) in rows {
-            out[i] = s;
+/// Held-out validation: pairs of (rows to fit on, rows to score).
+#[derive(Debug, Clone)]
+struct Splits {
+    parts: Vec<(Vec<usize>, Vec<usize>)>,
+    kind: &'static str,
+}
+
+impl Splits {
+    /// Stratified k-fold over all rows.
+    fn k_fold(y: &[bool], k: usize, seed: u64) -> Splits {
+        let fold = stratified_folds(y, k, seed);
+        let parts = (0..k)
+            .map(|f| {
+                let (test, train): (Vec<usize>, Vec<usize>) =
+                    (0..y.len()).partition(|&i| fold[i] == f);
+                (train, test)
+            })
+            .collect();
+        Splits {
+            parts,
+            kind: "stratified k-fold",
         }
     }
-    out
+
+    /// Forward chaining over the newest `last` years: fit on every earlier year, score that
+    /// year. This is how the model is used (past rounds → next batch), and it keeps the parts
+    /// of one multi-part story from sitting on both sides of a random split.
+    fn temporal(years: &[f32], y: &[bool], last: usize) -> Option<Splits> {
+        let mut distinct: Vec<i32> = years.iter().map(|&v| v as i32).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() < last + 2 {
+            return None;
+        }
+        let parts: Vec<(Vec<usize>, Vec<usize>)> = distinct[distinct.len() - last..]
+            .iter()
+            .map(|&year| {
+                let train = (0..years.len()).filter(|&i| (years[i] as i32) < year).collect();
+                let test = (0..years.len()).filter(|&i| years[i] as i32 == year).collect();
+                (train, test)
+            })
+            .filter(|(train, test): &(Vec<usize>, Vec<usize>)| {
+                test.iter().any(|&i| y[i]) && train.iter().any(|&i| y[i])
+            })
+            .collect();
+        (parts.len() == last).then_some(Splits {
+            parts,
+            kind: "temporal (newest years held out)",
+        })
+    }
+
+    /// Rows scored by some part, in order.
+    fn scored_rows(&self) -> Vec<usize> {
+        let mut rows: Vec<usize> = self.parts.iter().flat_map(|p| p.1.iter().copied()).collect();
+        rows.sort_unstable();
+        rows
+    }
+
+    /// Held-out margins of the linear model `fit` returns (NaN for rows never held out), on
+    /// all cores.
+    fn margins(&self, xs: &[SparseVec], fit: impl Fn(&[usize]) -> LinearModel + Sync) -> Vec<f32> {
+        let scored: Vec<Vec<(usize, f32)>> = parallel_map(&self.parts, |(train, test)| {
+            let model = fit(train);
+            test.iter().map(|&i| (i, model.margin(&xs[i]))).collect()
+        });
+        let mut out = vec![f32::NAN; xs.len()];
+        for (i, s) in scored.into_iter().flatten() {
+            out[i] = s;
+        }
+        out
+    }
+
+    /// Mean over parts of the AP of `scores` on that part's held-out rows.
+    fn mean_ap(&self, scores: &[f32], y: &[bool]) -> f64 {
+        let aps: Vec<f64> = self
+            .parts
+            .iter()
+            .map(|(_, test)| {
+                let s: Vec<f32> = test.iter().map(|&i| scores[i]).collect();
+                let l: Vec<bool> = test.iter().map(|&i| y[i]).collect();
+                average_precision(&s, &l)
+            })
+            .filter(|a| a.is_finite())
+            .collect();
+        aps.iter().sum::<f64>() / aps.len().max(1) as f64
+    }
 }
 
 impl SelectionModel {
@@ -273,8 +337,10 @@ impl SelectionModel {
         let xs = vocabulary.vectorize_all(set.docs);
         let nf = vocabulary.len();
         let recency = recency_weights(set.years, options.recency_half_life, n);
-        let fold = stratified_folds(set.labels, options.folds, options.seed);
-        let k = options.folds;
+        let splits = set
+            .years
+            .and_then(|years| Splits::temporal(years, set.labels, 2))
+            .unwrap_or_else(|| Splits::k_fold(set.labels, options.folds, options.seed));
         let svm_params = |c: f32| SvmParams {
             c,
             max_epochs: 60,
@@ -285,11 +351,11 @@ impl SelectionModel {
         let mut per_c = Vec::new();
         let mut best: Option<(f32, f64, Vec<f32>)> = None;
         for &c in &options.c_grid {
-            let oof = out_of_fold(&xs, &fold, k, |train| {
+            let oof = splits.margins(&xs, |train| {
                 let cost = costs(set.labels, &recency, train);
                 fit_svm(&xs, train, set.labels, &cost, nf, &svm_params(c))
             });
-            let ap = average_precision(&oof, set.labels);
+            let ap = splits.mean_ap(&oof, set.labels);
             per_c.push((c, ap));
             if best.as_ref().is_none_or(|b| ap > b.1) {
                 best = Some((c, ap, oof));
@@ -297,13 +363,16 @@ impl SelectionModel {
         }
         let (chosen_c, _, oof_svm) = best.expect("the C grid is not empty");
         let oof_nb = options.use_nb.then(|| {
-            out_of_fold(&xs, &fold, k, |train| {
+            splits.margins(&xs, |train| {
                 let w: Vec<f32> = train.iter().map(|&r| recency[r]).collect();
                 fit_nb(&xs, train, set.labels, &w, nf, options.nb_alpha)
             })
         });
-        let z: Vec<Vec<f32>> = (0..n)
-            .map(|i| {
+        // The combiner learns from held-out scores only: what a fresh batch looks like.
+        let held_out = splits.scored_rows();
+        let z: Vec<Vec<f32>> = held_out
+            .iter()
+            .map(|&i| {
                 signals_of(
                     options,
                     oof_svm[i],
@@ -313,9 +382,14 @@ impl SelectionModel {
                 )
             })
             .collect();
-        let (zs, ys) = weighted_rows(&z, set.labels, &recency);
+        let y_held: Vec<bool> = held_out.iter().map(|&i| set.labels[i]).collect();
+        let w_held: Vec<f32> = held_out.iter().map(|&i| recency[i]).collect();
+        let (zs, ys) = weighted_rows(&z, &y_held, &w_held);
         let stacker = Stacker::fit(signal_names(options), &zs, &ys, 1e-2);
-        let oof_prob: Vec<f32> = z.iter().map(|r| stacker.probability(r)).collect();
+        let mut oof_prob = vec![f32::NAN; n];
+        for (k, &i) in held_out.iter().enumerate() {
+            oof_prob[i] = stacker.probability(&z[k]);
+        }
 
         let all: Vec<usize> = (0..n).collect();
         let cost = costs(set.labels, &recency, &all);
@@ -337,8 +411,12 @@ impl SelectionModel {
             options: options.clone(),
             chosen_c,
             cv_ap_per_c: per_c,
-            cv_ap: average_precision(&oof_prob, set.labels),
-            cv_mean_probability: oof_prob.iter().map(|&p| p as f64).sum::<f64>() / n as f64,
+            validation: splits.kind.to_string(),
+            cv_ap: splits.mean_ap(&oof_prob, set.labels),
+            cv_mean_probability: held_out.iter().map(|&i| oof_prob[i] as f64).sum::<f64>()
+                / held_out.len().max(1) as f64,
+            cv_pick_rate: y_held.iter().filter(|&&v| v).count() as f64
+                / held_out.len().max(1) as f64,
         };
         Ok(SelectionModel {
             vocabulary,
@@ -389,6 +467,16 @@ impl SelectionModel {
                 .map(|t| t.platt.probability(&[t.linear.margin(x)]))
                 .collect(),
         }
+    }
+
+    /// The combiner: signal names and their coefficients.
+    pub fn combiner(&self) -> Vec<(String, f32)> {
+        self.stacker
+            .signals
+            .iter()
+            .cloned()
+            .zip(self.stacker.coef.iter().copied())
+            .collect()
     }
 
     /// The learned themes.
@@ -533,15 +621,14 @@ fn train_themes(
         if positives < options.min_theme_positives {
             continue;
         }
-        let k = options.folds.min(positives).max(2);
-        let fold = stratified_folds(&y, k, options.seed);
+        let splits = Splits::k_fold(&y, options.folds.min(positives).max(2), options.seed);
         let ones = vec![1.0; sub.len()];
         let params = SvmParams {
             c,
             max_epochs: 60,
             seed: options.seed,
         };
-        let oof = out_of_fold(&sub, &fold, k, |train| {
+        let oof = splits.margins(&sub, |train| {
             let cost = costs(&y, &ones, train);
             fit_svm(&sub, train, &y, &cost, nf, &params)
         });
