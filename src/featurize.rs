@@ -402,6 +402,8 @@ mod tests {
         let config = FeatureConfig {
             words: 1.0,
             chars: 0.5,
+            title: 0.0,
+            shape: 0.0,
             ..FeatureConfig::default()
         };
         let v = Vocabulary::fit(&d, &config);
