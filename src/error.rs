@@ -10,13 +10,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// A file could not be opened, read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {io}")]
     Io {
         /// The file.
         path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        /// The underlying error (shown in the message, so not repeated as a cause).
+        io: std::io::Error,
     },
     /// The CSV itself is malformed (bad quoting, ragged row, …).
     #[error("{path}: row {row}: {message}")]
@@ -111,10 +110,10 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: impl Into<PathBuf>, io: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            io,
         }
     }
 }

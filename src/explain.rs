@@ -24,7 +24,11 @@ fn term(name: &str) -> String {
 
 impl Explanation {
     /// Explains one assessment; `theme_names` are the output theme columns.
-    pub fn new(a: &Assessment, theme_names: &[String], keyword_theme_names: &[&str]) -> Explanation {
+    pub fn new(
+        a: &Assessment,
+        theme_names: &[String],
+        keyword_theme_names: &[&str],
+    ) -> Explanation {
         let mut parts = Vec::new();
         if let Some(best) = a.best_theme() {
             let name = &theme_names[best];
@@ -46,7 +50,10 @@ impl Explanation {
             let mut seen: Vec<String> = Vec::new();
             for (name, _) in &m.terms {
                 let t = term(name);
-                if !seen.iter().any(|s| s.contains(&t) || t.contains(s.as_str())) {
+                if !seen
+                    .iter()
+                    .any(|s| s.contains(&t) || t.contains(s.as_str()))
+                {
                     seen.push(t);
                 }
                 if seen.len() == 5 {
@@ -73,7 +80,11 @@ impl Explanation {
             }
         } else {
             let mut order: Vec<usize> = (0..CRITERIA.len()).collect();
-            order.sort_by(|&x, &y| a.criteria.scores[y].value.total_cmp(&a.criteria.scores[x].value));
+            order.sort_by(|&x, &y| {
+                a.criteria.scores[y]
+                    .value
+                    .total_cmp(&a.criteria.scores[x].value)
+            });
             for c in order.into_iter().take(3) {
                 if a.criteria.scores[c].value > 0.0 {
                     parts.push(criterion(a, c, None));

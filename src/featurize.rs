@@ -206,7 +206,10 @@ fn story_shape(doc: &Document) -> Vec<String> {
     if title.contains('“') {
         out.push("标题引号".to_string());
     }
-    out.push(format!("标题字数{}", bucket(title.chars().count(), &[8, 12, 16, 20, 28])));
+    out.push(format!(
+        "标题字数{}",
+        bucket(title.chars().count(), &[8, 12, 16, 20, 28])
+    ));
     let body = doc.body();
     let quotes = body.matches('“').count();
     out.push(format!("引号{}", bucket(quotes, &[1, 2, 4, 8])));
@@ -219,7 +222,10 @@ fn story_shape(doc: &Document) -> Vec<String> {
     persons.sort_unstable();
     persons.dedup();
     out.push(format!("人名{}", bucket(persons.len(), &[1, 2, 4, 8])));
-    out.push(format!("正文字数{}", bucket(body.chars().count(), &[200, 400, 800, 1600])));
+    out.push(format!(
+        "正文字数{}",
+        bucket(body.chars().count(), &[200, 400, 800, 1600])
+    ));
     out
 }
 
@@ -391,7 +397,10 @@ mod tests {
         let names: Vec<&str> = (0..v.len() as u32).map(|i| v.name(i)).collect();
         assert!(names.contains(&"w:驻村第一书记"), "{names:?}");
         assert!(!names.contains(&"w:合作社"), "df 1 kept: {names:?}");
-        assert!(names.contains(&"c:驻村") && names.contains(&"t:党员"), "{names:?}");
+        assert!(
+            names.contains(&"c:驻村") && names.contains(&"t:党员"),
+            "{names:?}"
+        );
         let back = Vocabulary::from_file(v.to_file());
         assert_eq!(back.vectorize(&d[0]), v.vectorize(&d[0]));
     }

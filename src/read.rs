@@ -13,7 +13,14 @@ pub const TITLE_NAMES: &[&str] = &["title", "标题", "题目", "选题", "选�
 pub const UNIT_NAMES: &[&str] = &["unit", "报送单位", "单位", "申报单位"];
 /// Accepted header names of the text column.
 pub const TEXT_NAMES: &[&str] = &[
-    "text", "content", "内容", "正文", "事迹", "简介", "素材内容", "主要内容",
+    "text",
+    "content",
+    "内容",
+    "正文",
+    "事迹",
+    "简介",
+    "素材内容",
+    "主要内容",
 ];
 
 /// Column names given on the command line; `None` means "find it by its usual names".
@@ -249,11 +256,13 @@ fn find(headers: &[String], names: &[&str]) -> Option<usize> {
 fn resolve_columns(path: &Path, headers: &[String], o: &ColumnOverrides) -> Result<Columns> {
     let pick = |given: &Option<String>, names: &[&str]| -> Result<Option<usize>> {
         match given {
-            Some(name) => find(headers, &[name]).map(Some).ok_or_else(|| Error::NoSuchColumn {
-                path: path.to_path_buf(),
-                name: name.clone(),
-                found: headers.join(","),
-            }),
+            Some(name) => find(headers, &[name])
+                .map(Some)
+                .ok_or_else(|| Error::NoSuchColumn {
+                    path: path.to_path_buf(),
+                    name: name.clone(),
+                    found: headers.join(","),
+                }),
             None => Ok(find(headers, names)),
         }
     };
@@ -338,12 +347,21 @@ mod tests {
     fn bad_label_names_row_column_and_value() {
         let b = batch("标题,入选\n甲,是\n乙,也许\n".as_bytes()).unwrap();
         let e = b.labels("入选").unwrap_err().to_string();
-        assert!(e.contains("row 3") && e.contains("'入选'") && e.contains("'也许'"), "{e}");
+        assert!(
+            e.contains("row 3") && e.contains("'入选'") && e.contains("'也许'"),
+            "{e}"
+        );
     }
 
     #[test]
     fn labels_in_every_accepted_spelling() {
-        for (v, want) in [("1", true), ("No", false), ("入选", true), ("未入选", false), ("y", true)] {
+        for (v, want) in [
+            ("1", true),
+            ("No", false),
+            ("入选", true),
+            ("未入选", false),
+            ("y", true),
+        ] {
             assert_eq!(parse_label(v), Some(want), "{v}");
         }
         assert_eq!(parse_label(""), None);

@@ -113,7 +113,12 @@ impl Analyzer {
     /// Scores a batch, with the model when one is given.
     pub fn screen(&self, submissions: &[Submission], model: Option<&SelectionModel>) -> Screening {
         let analysis = self.analyze(submissions);
-        let keyword_names: Vec<String> = self.themes().names().iter().map(|s| s.to_string()).collect();
+        let keyword_names: Vec<String> = self
+            .themes()
+            .names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let learned: Vec<String> = model
             .map(|m| m.theme_models().iter().map(|t| t.name.clone()).collect())
             .unwrap_or_default();

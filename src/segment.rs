@@ -126,8 +126,12 @@ impl Segmenter {
     /// jieba's default dictionary plus the built-in `data/userdict.txt` and stop words.
     pub fn new() -> Segmenter {
         let mut jieba = Jieba::new();
-        add_entries(&mut jieba, Path::new("data/userdict.txt"), USER_DICT.as_bytes())
-            .expect("the built-in dictionary is checked by a unit test");
+        add_entries(
+            &mut jieba,
+            Path::new("data/userdict.txt"),
+            USER_DICT.as_bytes(),
+        )
+        .expect("the built-in dictionary is checked by a unit test");
         let stop_words = STOP_WORDS
             .lines()
             .map(str::trim)
@@ -242,8 +246,8 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<()> {
                 path: path.to_path_buf(),
                 line: i + 1,
                 value: line.to_string(),
-                message: "the frequency is not a whole number (use 'word [freq] [tag]')"
-                    .to_string(),
+                message:
+                    "the frequency is not a whole number (use 'word [freq] [tag]')".to_string(),
             })?),
         };
         let tag = parts.next();
@@ -280,7 +284,10 @@ mod tests {
     #[test]
     fn built_in_dictionary_keeps_domain_terms_whole() {
         let seg = Segmenter::new();
-        let w = words(&seg, "清镇市推进一圈两场三改，开展三会一课，打造大地走红品牌");
+        let w = words(
+            &seg,
+            "清镇市推进一圈两场三改，开展三会一课，打造大地走红品牌",
+        );
         for term in ["一圈两场三改", "三会一课", "大地走红"] {
             assert!(w.iter().any(|x| x == term), "{term} split: {w:?}");
         }
@@ -325,6 +332,9 @@ mod tests {
     #[test]
     fn parallel_map_keeps_order() {
         let v: Vec<u32> = (0..1000).collect();
-        assert_eq!(parallel_map(&v, |x| x * 2), v.iter().map(|x| x * 2).collect::<Vec<_>>());
+        assert_eq!(
+            parallel_map(&v, |x| x * 2),
+            v.iter().map(|x| x * 2).collect::<Vec<_>>()
+        );
     }
 }

@@ -88,7 +88,8 @@ impl ThemeSet {
             path: path.to_path_buf(),
             message,
         };
-        let file: ThemesToml = toml::from_str(text).map_err(|e| err(e.to_string().trim().into()))?;
+        let file: ThemesToml =
+            toml::from_str(text).map_err(|e| err(e.to_string().trim().into()))?;
         if file.theme.is_empty() {
             return Err(err("no [[theme]] tables".into()));
         }
@@ -330,7 +331,12 @@ impl ThemeMatcher {
         let mut out = Vec::new();
         for (t, theme) in self.themes.themes.iter().enumerate() {
             let mut order: Vec<usize> = (0..docs.len()).filter(|&d| raw[d][t] > 0.0).collect();
-            order.sort_by(|&a, &b| raw[b][t].total_cmp(&raw[a][t]).then(a.cmp(&b)));
+            // Ties broken by the text, not the row: row order must not change any score.
+            order.sort_by(|&a, &b| {
+                raw[b][t]
+                    .total_cmp(&raw[a][t])
+                    .then_with(|| docs[a].text.cmp(&docs[b].text))
+            });
             order.truncate(FEEDBACK_DOCS);
             if order.len() < FEEDBACK_DOCS {
                 out.push(Vec::new());
@@ -352,7 +358,12 @@ impl ThemeMatcher {
             }
             let mut scored: Vec<(&str, f32)> = weight
                 .into_iter()
-                .filter(|(w, _)| !theme.keywords.iter().any(|(k, _)| k.contains(w) || w.contains(k.as_str())))
+                .filter(|(w, _)| {
+                    !theme
+                        .keywords
+                        .iter()
+                        .any(|(k, _)| k.contains(w) || w.contains(k.as_str()))
+                })
                 .filter(|(w, _)| df[w] >= 3.0 && df[w] <= n / 10.0)
                 .map(|(w, p)| (w, p * bm25_idf(n, df[w])))
                 .collect();
@@ -408,7 +419,10 @@ mod tests {
             "[[theme]]\nname = \"乡村振兴\"\nkeywords = [\"乡村振兴\", \"农村\"]\n",
         )
         .unwrap();
-        assert_eq!(t.themes[0].keywords, vec![("乡村振兴".into(), 1.0), ("农村".into(), 1.0)]);
+        assert_eq!(
+            t.themes[0].keywords,
+            vec![("乡村振兴".into(), 1.0), ("农村".into(), 1.0)]
+        );
     }
 
     #[test]
@@ -416,7 +430,10 @@ mod tests {
         let e = ThemeSet::parse(Path::new("t.toml"), "[[theme]]\nname = \"甲\"\n")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("t.toml") && e.contains("'甲' has no keywords"), "{e}");
+        assert!(
+            e.contains("t.toml") && e.contains("'甲' has no keywords"),
+            "{e}"
+        );
         let e = ThemeSet::parse(
             Path::new("t.toml"),
             "[[theme]]\nname = \"甲\"\nkeywords=[\"a\"]\nweighted = { b = -1.0 }\n",
@@ -424,7 +441,9 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("'b' has weight -1"), "{e}");
-        let e = ThemeSet::parse(Path::new("t.toml"), "[[theme]\n").unwrap_err().to_string();
+        let e = ThemeSet::parse(Path::new("t.toml"), "[[theme]\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("t.toml: "), "{e}");
     }
 
@@ -452,6 +471,9 @@ mod tests {
         assert_eq!(s[1].best(), Some(1));
         assert_eq!(s[2].best(), None);
         assert!(s[0].matched[0].contains(&"护林".to_string()));
-        assert!(s.iter().flat_map(|x| &x.relevance).all(|r| (0.0..=1.0).contains(r)));
+        assert!(s
+            .iter()
+            .flat_map(|x| &x.relevance)
+            .all(|r| (0.0..=1.0).contains(r)));
     }
 }

@@ -68,12 +68,18 @@ pub fn run(args: EvalArgs) -> Result<()> {
             let train = args.input_args.read(input)?;
             let themes = args.input_args.theme_set()?;
             let analyzer = args.input_args.analyzer(&themes)?;
-            let label = args.label.as_deref().context("--label COL is needed to train")?;
+            let label = args
+                .label
+                .as_deref()
+                .context("--label COL is needed to train")?;
             let model = fit(&train, &analyzer, label, &args.learn)?;
             let t = model.training();
             eprintln!(
                 "xuanti: trained: C={} (CV AP per C {:?}), CV AP {:.3}, combiner {:?}",
-                t.chosen_c, t.cv_ap_per_c, t.cv_ap, model.combiner()
+                t.chosen_c,
+                t.cv_ap_per_c,
+                t.cv_ap,
+                model.combiner()
             );
             ("train-test", test_batches(&args, &analyzer, Some(&model))?)
         }
@@ -92,7 +98,9 @@ pub fn run(args: EvalArgs) -> Result<()> {
             ("cold-start", test_batches(&args, &analyzer, None)?)
         }
         (Some(_), Some(_), _) => anyhow::bail!("give either INPUT (to train) or --model, not both"),
-        (None, _, true) => anyhow::bail!("nothing to evaluate: give INPUT to cross-validate, or --test FILE"),
+        (None, _, true) => {
+            anyhow::bail!("nothing to evaluate: give INPUT to cross-validate, or --test FILE")
+        }
     };
     let report = summarize(mode, batches);
     if args.json {
@@ -174,7 +182,10 @@ fn report_batch(
 }
 
 fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
-    let label = args.label.as_deref().context("--label COL is needed to cross-validate")?;
+    let label = args
+        .label
+        .as_deref()
+        .context("--label COL is needed to cross-validate")?;
     let batch = args.input_args.read(input)?;
     let labels = batch.labels(label)?;
     let themes = args.input_args.theme_set()?;
@@ -201,7 +212,10 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
 }
 
 fn summarize(mode: &'static str, batches: Vec<BatchReport>) -> Report {
-    let screened: Vec<&Metrics> = batches.iter().filter_map(|b| b.screening.as_ref()).collect();
+    let screened: Vec<&Metrics> = batches
+        .iter()
+        .filter_map(|b| b.screening.as_ref())
+        .collect();
     let mean = (!screened.is_empty()).then(|| mean_metrics(&screened));
     let mut names: Vec<String> = Vec::new();
     for b in &batches {
@@ -259,8 +273,19 @@ fn print_report(r: &Report) {
     if has_screening {
         println!(
             "{:<16}{:>6}{:>6}{:>7}{:>9}{:>9}{:>6}{:>7}{:>8}{:>8}{:>8}{:>8}{:>8}",
-            "batch", "n", "picks", "AP", "NDCG@10", "NDCG@50", "P@10", "R@10%", "WSS@95", "meanP",
-            "rate", "Brier", "ECE"
+            "batch",
+            "n",
+            "picks",
+            "AP",
+            "NDCG@10",
+            "NDCG@50",
+            "P@10",
+            "R@10%",
+            "WSS@95",
+            "meanP",
+            "rate",
+            "Brier",
+            "ECE"
         );
         let line = |name: &str, m: &Metrics| {
             println!(
@@ -305,14 +330,19 @@ fn print_report(r: &Report) {
 
 /// Prints the peers' figures from one harness JSON beside ours.
 fn print_anchors(path: &Path, ours: &Report) -> Result<()> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not JSON", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
     let anchors = json
         .get("anchors")
         .and_then(|a| a.as_object())
-        .with_context(|| format!("{}: no \"anchors\" object; not a shared/bench/anchors result", path.display()))?;
+        .with_context(|| {
+            format!(
+                "{}: no \"anchors\" object; not a shared/bench/anchors result",
+                path.display()
+            )
+        })?;
     let positive = json
         .pointer("/args/positive")
         .and_then(|p| p.as_str())
@@ -325,9 +355,16 @@ fn print_anchors(path: &Path, ours: &Report) -> Result<()> {
     println!(
         "\nanchors from {} (label {label_col}{})",
         path.display(),
-        if positive.is_empty() { String::new() } else { format!(" = {positive}") }
+        if positive.is_empty() {
+            String::new()
+        } else {
+            format!(" = {positive}")
+        }
     );
-    println!("{:<14}{:>8}{:>8}{:>9}{:>6}{:>8}", "system", "AP", "AP/test", "NDCG@50", "P@10", "WSS@95");
+    println!(
+        "{:<14}{:>8}{:>8}{:>9}{:>6}{:>8}",
+        "system", "AP", "AP/test", "NDCG@50", "P@10", "WSS@95"
+    );
     let metric = |v: &serde_json::Value, k: &str| {
         v.pointer(&format!("/summary/{k}/mean"))
             .and_then(|x| x.as_f64())
@@ -375,4 +412,3 @@ fn print_anchors(path: &Path, ours: &Report) -> Result<()> {
     }
     Ok(())
 }
-

@@ -86,7 +86,11 @@ pub fn run(args: RankArgs) -> Result<()> {
         row.extend(a.criteria.scores.iter().map(|c| format!("{:.3}", c.value)));
         row.push(Explanation::new(a, &screening.theme_names, &keyword_names).text);
         let cells = &batch.rows[i].cells;
-        row.extend(passthrough.iter().map(|&c| cells.get(c).cloned().unwrap_or_default()));
+        row.extend(
+            passthrough
+                .iter()
+                .map(|&c| cells.get(c).cloned().unwrap_or_default()),
+        );
         rows.push(row);
     }
     let mut inputs = vec![args.input.as_path()];

@@ -42,7 +42,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
             .with_context(|| format!("cannot create the directory {}", dir.display()))?;
     }
     model
-        .save(&args.output)
+        .save(&args.output, &[args.input.as_path()])
         .context("cannot write the model file")?;
     let t = model.training();
     eprintln!(

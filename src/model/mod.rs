@@ -215,8 +215,16 @@ fn signal_names(options: &TrainOptions) -> Vec<String> {
 
 /// Costs per row: recency weight × class balance (picks weigh n_neg / n_pos).
 fn costs(labels: &[bool], recency: &[f32], rows: &[usize]) -> Vec<f32> {
-    let pos: f32 = rows.iter().filter(|&&r| labels[r]).map(|&r| recency[r]).sum();
-    let neg: f32 = rows.iter().filter(|&&r| !labels[r]).map(|&r| recency[r]).sum();
+    let pos: f32 = rows
+        .iter()
+        .filter(|&&r| labels[r])
+        .map(|&r| recency[r])
+        .sum();
+    let neg: f32 = rows
+        .iter()
+        .filter(|&&r| !labels[r])
+        .map(|&r| recency[r])
+        .sum();
     let balance = if pos > 0.0 { neg / pos } else { 1.0 };
     rows.iter()
         .map(|&r| recency[r] * if labels[r] { balance } else { 1.0 })
@@ -260,8 +268,12 @@ impl Splits {
         let parts: Vec<(Vec<usize>, Vec<usize>)> = distinct[distinct.len() - last..]
             .iter()
             .map(|&year| {
-                let train = (0..years.len()).filter(|&i| (years[i] as i32) < year).collect();
-                let test = (0..years.len()).filter(|&i| years[i] as i32 == year).collect();
+                let train = (0..years.len())
+                    .filter(|&i| (years[i] as i32) < year)
+                    .collect();
+                let test = (0..years.len())
+                    .filter(|&i| years[i] as i32 == year)
+                    .collect();
                 (train, test)
             })
             .filter(|(train, test): &(Vec<usize>, Vec<usize>)| {
@@ -276,7 +288,11 @@ impl Splits {
 
     /// Rows scored by some part, in order.
     fn scored_rows(&self) -> Vec<usize> {
-        let mut rows: Vec<usize> = self.parts.iter().flat_map(|p| p.1.iter().copied()).collect();
+        let mut rows: Vec<usize> = self
+            .parts
+            .iter()
+            .flat_map(|p| p.1.iter().copied())
+            .collect();
         rows.sort_unstable();
         rows
     }
@@ -459,7 +475,13 @@ impl SelectionModel {
             .collect();
         ModelScore {
             probability: self.stacker.probability(&z),
-            signals: self.stacker.signals.iter().cloned().zip(contributions).collect(),
+            signals: self
+                .stacker
+                .signals
+                .iter()
+                .cloned()
+                .zip(contributions)
+                .collect(),
             terms,
             themes: self
                 .theme_models
@@ -494,8 +516,9 @@ impl SelectionModel {
         &self.training
     }
 
-    /// Writes the model file (to a temporary file first, then renamed into place).
-    pub fn save(&self, path: &Path) -> Result<()> {
+    /// Writes the model file (to a temporary file first, then renamed into place); refuses to
+    /// write over any of `inputs`.
+    pub fn save(&self, path: &Path, inputs: &[&Path]) -> Result<()> {
         let file = ModelFile {
             format: FORMAT.to_string(),
             version: VERSION,
@@ -508,7 +531,7 @@ impl SelectionModel {
             theme_models: self.theme_models.clone(),
             vocabulary: self.vocabulary.to_file(),
         };
-        crate::write::atomic_write(path, &[], |w| {
+        crate::write::atomic_write(path, inputs, |w| {
             serde_json::to_writer(&mut *w, &file).map_err(std::io::Error::other)?;
             w.write_all(b"\n")
         })
@@ -538,16 +561,38 @@ impl SelectionModel {
                 )))
             }
         }
-        let file: ModelFile = serde_json::from_slice(&bytes)
-            .map_err(|e| bad(format!("damaged model file: {e}")))?;
-        let vocabulary = Vocabulary::from_file(file.vocabulary);
-        if file.svm.weights.len() != vocabulary.len() {
-            return Err(bad(format!(
-                "damaged model file: {} weights for {} features",
-                file.svm.weights.len(),
-                vocabulary.len()
-            )));
+        let file: ModelFile =
+            serde_json::from_slice(&bytes).map_err(|e| bad(format!("damaged model file: {e}")))?;
+        let features = file.vocabulary.names.len();
+        let mut lengths = vec![
+            ("vocabulary IDF", file.vocabulary.idf.len()),
+            ("SVM weights", file.svm.weights.len()),
+        ];
+        if let Some(nb) = &file.nb {
+            lengths.push(("naive Bayes weights", nb.weights.len()));
         }
+        for t in &file.theme_models {
+            lengths.push(("theme weights", t.linear.weights.len()));
+        }
+        for (what, len) in lengths {
+            if len != features {
+                return Err(bad(format!(
+                    "damaged model file: {len} {what} for {features} features"
+                )));
+            }
+        }
+        let signals = file.stacker.signals.len();
+        let expected = signal_names(&file.training.options).len();
+        let platt_ok = file
+            .theme_models
+            .iter()
+            .all(|t| t.platt.is_consistent() && t.platt.signals.len() == 1);
+        if !file.stacker.is_consistent() || signals != expected || !platt_ok {
+            return Err(bad(
+                "damaged model file: the combiner's arrays do not match its signals".into(),
+            ));
+        }
+        let vocabulary = Vocabulary::from_file(file.vocabulary);
         Ok(SelectionModel {
             vocabulary,
             svm: file.svm,

@@ -1,0 +1,77 @@
+//! `xuanti eval`.
+
+use super::fixtures::PAST;
+use super::util::{assert_same, Env};
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+#[test]
+fn cross_validation_json_has_a_mean_ap() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let out = json(&env.ok(&[
+        "eval", "past.csv", "--label", "入选", "--folds", "2", "--json",
+    ]));
+    assert_same("mode", Some("cross-validation"), out["mode"].as_str());
+    assert_same("folds", Some(2), out["batches"].as_array().map(Vec::len));
+    let ap = out["mean"]["ap"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no mean.ap in {out:#}"));
+    assert!((0.0..=1.0).contains(&ap), "mean AP {ap}");
+    assert_same("rows scored", Some(24), out["mean"]["n"].as_u64());
+    assert_same("picks", Some(12), out["mean"]["positives"].as_u64());
+}
+
+#[test]
+fn cold_start_eval_on_a_test_batch_works() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let out = json(&env.ok(&["eval", "--test", "past.csv", "--label", "入选", "--json"]));
+    assert_same("mode", Some("cold-start"), out["mode"].as_str());
+    let ap = out["mean"]["ap"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no mean.ap in {out:#}"));
+    // The notices are easy to tell from the stories even without a model.
+    assert!(ap > 0.5, "cold-start AP {ap} on the fixture: {out:#}");
+    let table = env.ok(&["eval", "--test", "past.csv", "--label", "入选"]);
+    assert!(
+        table.starts_with("mode: cold-start"),
+        "table output:\n{table}"
+    );
+}
+
+#[test]
+fn eval_with_nothing_to_evaluate_is_an_error() {
+    let env = Env::new();
+    env.fails(&["eval", "--label", "入选"]);
+}
+
+#[test]
+fn model_eval_and_train_test_eval_score_a_later_batch() {
+    let env = super::model::trained(&["--themes-col", "主题"]);
+    let by_model = json(&env.ok(&[
+        "eval",
+        "--model",
+        "model.json",
+        "--test",
+        "past.csv",
+        "--label",
+        "入选",
+        "--themes-col",
+        "主题",
+        "--json",
+    ]));
+    assert_same("mode", Some("model-test"), by_model["mode"].as_str());
+    let themes = by_model["theme_mean_ap"].as_array().map(Vec::len);
+    assert_same("themes with an AP", Some(3), themes);
+    let trained_here = json(&env.ok(&[
+        "eval", "past.csv", "--test", "past.csv", "--label", "入选", "--json",
+    ]));
+    assert_same("mode", Some("train-test"), trained_here["mode"].as_str());
+    assert!(
+        trained_here["mean"]["ap"].as_f64().is_some(),
+        "{trained_here:#}"
+    );
+}

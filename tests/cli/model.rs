@@ -1,0 +1,221 @@
+//! `xuanti train`, then `xuanti rank --model`.
+
+use super::fixtures::{PAST, PAST_THEME_LABELS, SUBMISSIONS};
+use super::util::{assert_contains, assert_same, Env, Ranked};
+use xuanti::themes::ThemeSet;
+
+/// A temp dir with `in.csv` and `past.csv`, and a model trained on the latter at `model.json`.
+pub fn trained(extra: &[&str]) -> Env {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    env.write("past.csv", PAST);
+    let mut args = vec!["train", "past.csv", "--label", "入选", "-o", "model.json"];
+    args.extend_from_slice(extra);
+    env.ok(&args);
+    env
+}
+
+#[test]
+fn train_writes_the_model_and_rank_gives_probabilities() {
+    let env = trained(&[]);
+    assert!(env.exists("model.json"), "model.json not written");
+    let model: serde_json::Value = serde_json::from_str(&env.read("model.json")).unwrap();
+    assert_same("format", "xuanti-model", model["format"].as_str().unwrap());
+    assert_same("version", 1, model["version"].as_u64().unwrap());
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "model.json"]));
+    assert_same("rows", SUBMISSIONS.lines().count() - 1, ranked.rows.len());
+    let scores = ranked.scores();
+    for s in &scores {
+        assert!(
+            (0.0..=1.0).contains(s),
+            "probability {s} outside [0, 1]: {scores:?}"
+        );
+    }
+    for w in scores.windows(2) {
+        assert!(w[0] >= w[1], "scores not non-increasing: {scores:?}");
+    }
+    // The built-in keyword themes travel with the model.
+    let names: Vec<String> = ThemeSet::built_in()
+        .names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_same("theme columns", names, ranked.theme_columns());
+}
+
+#[test]
+fn trained_model_ranks_a_strong_story_above_a_notice() {
+    let env = trained(&[]);
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "model.json"]));
+    let ids = ranked.ids();
+    let (s, n) = (ranked.rank_of("S02"), ranked.rank_of("N04"));
+    assert!(s < n, "S02 ranked {s}, N04 ranked {n}: {ids:?}");
+}
+
+#[test]
+fn train_without_output_flag_writes_the_default_model_path() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    env.ok(&["train", "past.csv", "--label", "入选"]);
+    assert!(
+        env.exists("models/xuanti-model.json"),
+        "default model path not written"
+    );
+}
+
+#[test]
+fn themes_col_adds_one_learned_theme_column_per_label() {
+    let env = trained(&["--themes-col", "主题"]);
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "model.json"]));
+    let mut expected: Vec<String> = ThemeSet::built_in()
+        .names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    expected.extend(PAST_THEME_LABELS.iter().map(|s| s.to_string()));
+    assert_same("theme columns", expected, ranked.theme_columns());
+    for label in PAST_THEME_LABELS {
+        for v in ranked.column(&format!("theme:{label}")) {
+            let p: f64 = v.parse().unwrap();
+            assert!((0.0..=1.0).contains(&p), "theme:{label} = {p}");
+        }
+    }
+}
+
+#[test]
+fn same_seed_gives_a_byte_identical_model() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    for out in ["a.json", "b.json"] {
+        env.ok(&[
+            "train",
+            "past.csv",
+            "--label",
+            "入选",
+            "--themes-col",
+            "主题",
+            "-o",
+            out,
+        ]);
+    }
+    let (a, b) = (env.read_bytes("a.json"), env.read_bytes("b.json"));
+    if a != b {
+        panic!(
+            "two trainings differ\n--- a.json ---\n{}\n--- b.json ---\n{}",
+            String::from_utf8_lossy(&a),
+            String::from_utf8_lossy(&b)
+        );
+    }
+}
+
+#[test]
+fn ranking_with_a_model_twice_gives_identical_output() {
+    let env = trained(&["--themes-col", "主题"]);
+    let first = env.ok(&["rank", "in.csv", "--model", "model.json"]);
+    let second = env.ok(&["rank", "in.csv", "--model", "model.json"]);
+    assert_same("second run", first, second);
+}
+
+#[test]
+fn themes_flag_replaces_the_models_themes() {
+    let env = trained(&[]);
+    env.write("themes.toml", super::fixtures::MINIMAL_THEMES);
+    let ranked = Ranked::parse(&env.ok(&[
+        "rank",
+        "in.csv",
+        "--model",
+        "model.json",
+        "--themes",
+        "themes.toml",
+    ]));
+    assert_same(
+        "theme columns",
+        vec!["产业".to_string(), "红色".into()],
+        ranked.theme_columns(),
+    );
+}
+
+#[test]
+fn too_few_picked_rows_to_train_is_an_error_not_a_panic() {
+    let env = Env::new();
+    let few: String = PAST
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || *i > 10 || !l.contains(",是,"))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    env.write("few.csv", few);
+    let err = env.fails(&["train", "few.csv", "--label", "入选", "-o", "m.json"]);
+    assert_contains("stderr", &err, "few.csv");
+    assert_contains("stderr", &err, "入选");
+    assert!(!env.exists("m.json"), "a model was written");
+}
+
+#[test]
+fn learned_theme_with_a_built_in_name_replaces_its_keyword_column() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    env.write("past.csv", PAST.replace(",榜样人物", ",身边榜样"));
+    env.ok(&[
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "--themes-col",
+        "主题",
+        "-o",
+        "m.json",
+    ]);
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "m.json"]));
+    let columns = ranked.theme_columns();
+    assert_same(
+        "身边榜样 columns",
+        1,
+        columns.iter().filter(|c| *c == "身边榜样").count(),
+    );
+    assert_same("theme columns", 8 + 2, columns.len());
+}
+
+#[test]
+fn recency_without_a_date_column_lists_the_columns() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let err = env.fails(&[
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "--recency",
+        "2",
+        "-o",
+        "m.json",
+    ]);
+    assert_contains("stderr", &err, "past.csv");
+    assert_contains("stderr", &err, "编号,标题,报送单位,内容,入选,主题");
+    assert!(!env.exists("m.json"));
+}
+
+#[test]
+fn recency_with_a_year_column_trains() {
+    let env = Env::new();
+    let with_year: String = PAST
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l},年份\n"),
+            _ => format!("{l},{}\n", 2020 + i % 4),
+        })
+        .collect();
+    env.write("past.csv", with_year);
+    env.ok(&[
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "--recency",
+        "2",
+        "-o",
+        "m.json",
+    ]);
+    assert!(env.exists("m.json"));
+}

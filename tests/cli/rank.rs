@@ -1,0 +1,220 @@
+//! `xuanti rank` on the built-in themes (cold start).
+
+use super::fixtures::{NOTICE_ID, STRONG_ID, SUBMISSIONS};
+use super::util::{assert_contains, assert_same, Env, Ranked};
+use xuanti::themes::ThemeSet;
+
+fn rank_fixture(args: &[&str]) -> (Env, Ranked) {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let mut all = vec!["rank", "in.csv"];
+    all.extend_from_slice(args);
+    let out = env.ok(&all);
+    (env, Ranked::parse(&out))
+}
+
+#[test]
+fn header_is_rank_id_score_theme_then_themes_criteria_reasons_and_input_columns() {
+    let (_, ranked) = rank_fixture(&[]);
+    let themes = ThemeSet::built_in();
+    let names = themes.names();
+    assert_same("number of built-in themes", 8, names.len());
+    let mut expected: Vec<String> = ["rank", "id", "score", "theme"].map(String::from).to_vec();
+    expected.extend(names.iter().map(|n| format!("theme:{n}")));
+    expected.extend(
+        ["真实性", "吸引力", "教育性", "主题鲜明"]
+            .iter()
+            .map(|c| format!("criterion:{c}")),
+    );
+    expected.push("reasons".into());
+    // The input's own columns follow, except the id column.
+    expected.extend(["标题", "报送单位", "内容"].map(String::from));
+    assert_same("header", expected, ranked.header.clone());
+    for row in &ranked.rows {
+        assert_same("cells per row", ranked.header.len(), row.len());
+    }
+}
+
+#[test]
+fn ranks_are_one_to_n_and_scores_non_increasing_in_unit_interval() {
+    let (_, ranked) = rank_fixture(&[]);
+    let n = SUBMISSIONS.lines().count() - 1;
+    assert_same("row count", n, ranked.rows.len());
+    let ranks: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+    assert_same("ranks", ranks, ranked.column("rank"));
+    let scores = ranked.scores();
+    for s in &scores {
+        assert!(
+            (0.0..=1.0).contains(s),
+            "score {s} outside [0, 1]: {scores:?}"
+        );
+    }
+    for w in scores.windows(2) {
+        assert!(w[0] >= w[1], "scores not non-increasing: {scores:?}");
+    }
+    let mut ids = ranked.ids();
+    ids.sort();
+    let mut expected: Vec<String> = SUBMISSIONS
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    expected.sort();
+    assert_same("every id ranked once", expected, ids);
+}
+
+#[test]
+fn strong_story_outranks_off_topic_notice() {
+    let (_, ranked) = rank_fixture(&[]);
+    let (strong, notice) = (ranked.rank_of(STRONG_ID), ranked.rank_of(NOTICE_ID));
+    assert!(
+        strong < notice,
+        "{STRONG_ID} ranked {strong}, {NOTICE_ID} ranked {notice}: {:?}",
+        ranked.ids()
+    );
+    // Every story (S..) ranks above every notice (N..).
+    let ids = ranked.ids();
+    let last_story = ids.iter().rposition(|i| i.starts_with('S')).unwrap();
+    let first_notice = ids.iter().position(|i| i.starts_with('N')).unwrap();
+    assert!(
+        last_story < first_notice,
+        "stories and notices interleave: {ids:?}"
+    );
+}
+
+#[test]
+fn reasons_name_the_best_theme_of_a_strong_story() {
+    let (_, ranked) = rank_fixture(&[]);
+    let row = ranked.rank_of(STRONG_ID) - 1;
+    let theme = &ranked.rows[row][ranked.col("theme")];
+    assert!(!theme.is_empty(), "no theme for {STRONG_ID}");
+    let reasons = &ranked.rows[row][ranked.col("reasons")];
+    assert_contains("reasons", reasons, &format!("主题「{theme}」"));
+}
+
+#[test]
+fn top_n_keeps_the_first_n_rows() {
+    let (_, all) = rank_fixture(&[]);
+    let (_, top) = rank_fixture(&["--top", "3"]);
+    assert_same("rows with --top 3", 3, top.rows.len());
+    assert_same("top 3 are the first 3", all.rows[..3].to_vec(), top.rows);
+}
+
+#[test]
+fn output_flag_writes_the_file_and_nothing_to_stdout() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let stdout = env.ok(&["rank", "in.csv", "-o", "out.csv"]);
+    assert_same("stdout", "", stdout.as_str());
+    let to_stdout = env.ok(&["rank", "in.csv"]);
+    assert_same("file equals stdout output", to_stdout, env.read("out.csv"));
+}
+
+#[test]
+fn output_into_a_missing_directory_fails_cleanly() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let err = env.fails(&["rank", "in.csv", "-o", "no/such/dir/out.csv"]);
+    assert_contains("stderr", &err, "out.csv");
+}
+
+#[test]
+fn input_columns_named_like_output_columns_get_an_input_prefix() {
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        "id,title,score,reasons,rank\n1,驻村书记带领村民种茶,x,y,z\n",
+    );
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv"]));
+    let tail: Vec<String> = ranked.header[ranked.header.len() - 4..].to_vec();
+    assert_same(
+        "passed-through columns",
+        ["title", "input:score", "input:reasons", "input:rank"]
+            .map(String::from)
+            .to_vec(),
+        tail,
+    );
+    assert_same(
+        "score cell",
+        "x",
+        ranked.rows[0][ranked.col("input:score")].as_str(),
+    );
+}
+
+#[test]
+fn header_only_file_gives_a_header_only_ranking() {
+    let env = Env::new();
+    env.write("in.csv", "编号,标题,内容\n");
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv"]));
+    assert_same("rows", 0, ranked.rows.len());
+    assert_same(
+        "first columns",
+        vec!["rank", "id", "score", "theme"],
+        ranked.header[..4].iter().map(String::as_str).collect(),
+    );
+}
+
+#[test]
+fn tab_separated_input_ranks_like_comma_separated() {
+    let env = Env::new();
+    env.write("comma.csv", SUBMISSIONS);
+    env.write("tabs.tsv", SUBMISSIONS.replace(',', "\t"));
+    let a = Ranked::parse(&env.ok(&["rank", "comma.csv"]));
+    let b = Ranked::parse(&env.ok(&["rank", "tabs.tsv"]));
+    assert_same("id → score", a.score_by_id(), b.score_by_id());
+}
+
+#[test]
+fn closing_the_pipe_early_is_not_an_error() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let env = Env::new();
+    // Enough rows that the output does not fit in a pipe buffer.
+    let mut big = String::from(SUBMISSIONS.lines().next().unwrap());
+    big.push('\n');
+    for copy in 0..30 {
+        for line in SUBMISSIONS.lines().skip(1) {
+            big.push_str(&format!("{copy}-{line}\n"));
+        }
+    }
+    env.write("big.csv", big);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xuanti"))
+        .args(["rank", "big.csv"])
+        .current_dir(env.path(""))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("rank,id,score,theme"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "exit {} after `| head -1`; stderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn bad_dictionary_line_names_the_file_and_line() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    env.write("dict.txt", "# 注释\n泥腿子 5 n\n驻村 abc\n");
+    let err = env.fails(&["rank", "in.csv", "--dict", "dict.txt"]);
+    assert_contains("stderr", &err, "dict.txt");
+    assert_contains("stderr", &err, "line 3");
+    assert_contains("stderr", &err, "驻村 abc");
+}
+
+#[test]
+fn valid_dictionary_is_accepted() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    env.write("dict.txt", "泥腿子 5 n\n流动党支部\n");
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--dict", "dict.txt"]));
+    assert_same("rows", SUBMISSIONS.lines().count() - 1, ranked.rows.len());
+}
