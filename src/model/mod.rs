@@ -401,7 +401,7 @@ impl SelectionModel {
         let y_held: Vec<bool> = held_out.iter().map(|&i| set.labels[i]).collect();
         let w_held: Vec<f32> = held_out.iter().map(|&i| recency[i]).collect();
         let (zs, ys) = weighted_rows(&z, &y_held, &w_held);
-        let stacker = Stacker::fit(signal_names(options), &zs, &ys, 1e-2);
+        let stacker = Stacker::fit(signal_names(options), &zs, &ys, 1.0);
         let mut oof_prob = vec![f32::NAN; n];
         for (k, &i) in held_out.iter().enumerate() {
             oof_prob[i] = stacker.probability(&z[k]);
@@ -681,7 +681,7 @@ fn train_themes(
         let cost = costs(&y, &ones, &all);
         let linear = fit_svm(&sub, &all, &y, &cost, nf, &params);
         let z: Vec<Vec<f32>> = oof.iter().map(|&m| vec![m]).collect();
-        let platt = Stacker::fit(vec![name.clone()], &z, &y, 1e-3);
+        let platt = Stacker::fit(vec![name.clone()], &z, &y, 1.0);
         models.push(ThemeModel {
             cv_ap: average_precision(&oof, &y),
             name,
