@@ -39,12 +39,7 @@ pub struct Screening {
 impl Assessment {
     /// Index of the most relevant output theme, if any is above zero.
     pub fn best_theme(&self) -> Option<usize> {
-        self.themes
-            .iter()
-            .enumerate()
-            .filter(|(_, &r)| r > 0.0)
-            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
-            .map(|(i, _)| i)
+        crate::themes::best_relevance(&self.themes)
     }
 }
 

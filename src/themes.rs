@@ -151,13 +151,18 @@ pub struct ThemeScores {
 impl ThemeScores {
     /// Index of the most relevant theme, if any theme matched at all.
     pub fn best(&self) -> Option<usize> {
-        self.relevance
-            .iter()
-            .enumerate()
-            .filter(|(_, &r)| r > 0.0)
-            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
-            .map(|(i, _)| i)
+        best_relevance(&self.relevance)
     }
+}
+
+/// Index of the largest relevance above zero; ties go to the earlier theme.
+pub fn best_relevance(relevance: &[f32]) -> Option<usize> {
+    relevance
+        .iter()
+        .enumerate()
+        .filter(|(_, &r)| r > 0.0)
+        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+        .map(|(i, _)| i)
 }
 
 /// Keyword matcher for a theme set, built once per run.
