@@ -12,7 +12,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use xuanti::criteria::Criteria;
 use xuanti::featurize::{FeatureConfig, Vocabulary};
-use xuanti::model::{SelectionModel, TrainOptions, TrainingSet};
+use xuanti::model::{SelectionModel, TrainOptions};
 use xuanti::normalize::normalize;
 use xuanti::read::{Batch, ColumnOverrides, Submission};
 use xuanti::score::Analyzer;
@@ -111,16 +111,7 @@ fn train_model(input: &Input, analyzer: &Analyzer) -> SelectionModel {
     };
     let labels = batch.labels(label).expect("a label column");
     let analysis = analyzer.analyze(&batch.submissions());
-    let criteria = analysis.criteria_values();
-    let relevance = analysis.best_theme_relevance();
-    let set = TrainingSet {
-        docs: &analysis.docs,
-        labels: &labels,
-        years: None,
-        criteria: &criteria,
-        theme_relevance: &relevance,
-        theme_labels: None,
-    };
+    let set = analysis.training_set(&labels, None, None);
     let info = (
         "bench".to_string(),
         batch.path.display().to_string(),
@@ -220,11 +211,15 @@ fn stages(c: &mut Criterion) {
     let analyzer = Analyzer::new(Segmenter::new(), &themes);
     let model = train_model(&input, &analyzer);
     let analysis = analyzer.analyze(&subs);
-    let criteria_values = analysis.criteria_values();
-    let relevance = analysis.best_theme_relevance();
     let mut g = configure(c, "model", bytes);
     g.bench_function("SelectionModel::score", |b| {
-        b.iter(|| model.score(black_box(&analysis.docs), &criteria_values, &relevance))
+        b.iter(|| {
+            model.score(
+                black_box(&analysis.docs),
+                &analysis.criteria,
+                &analysis.themes,
+            )
+        })
     });
     g.finish();
 

@@ -135,13 +135,6 @@ pub struct CriteriaScores {
     pub scores: Vec<CriterionScore>,
 }
 
-impl CriteriaScores {
-    /// The values alone, in [`CRITERIA`] order.
-    pub fn values(&self) -> Vec<f32> {
-        self.scores.iter().map(|s| s.value).collect()
-    }
-}
-
 /// The criteria lexicons, compiled once.
 #[derive(Debug)]
 pub struct Criteria {

@@ -2,7 +2,7 @@
 //! trained model, and combines them into one score per submission.
 
 use crate::criteria::{Criteria, CriteriaScores};
-use crate::model::{ModelScore, SelectionModel};
+use crate::model::{ModelScore, SelectionModel, TrainingSet};
 use crate::read::Submission;
 use crate::segment::{Document, Segmenter};
 use crate::themes::{ThemeMatcher, ThemeScores, ThemeSet};
@@ -63,17 +63,22 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Criteria values per document.
-    pub fn criteria_values(&self) -> Vec<Vec<f32>> {
-        self.criteria.iter().map(|c| c.values()).collect()
-    }
-
-    /// Best keyword-theme relevance per document.
-    pub fn best_theme_relevance(&self) -> Vec<f32> {
-        self.themes
-            .iter()
-            .map(|t| t.relevance.iter().copied().fold(0.0, f32::max))
-            .collect()
+    /// The training set of these rows, given their labels (and, optionally, years and theme
+    /// labels) in the same order.
+    pub fn training_set<'a>(
+        &'a self,
+        labels: &'a [bool],
+        years: Option<&'a [f32]>,
+        theme_labels: Option<&'a [Option<Vec<String>>]>,
+    ) -> TrainingSet<'a> {
+        TrainingSet {
+            docs: &self.docs,
+            labels,
+            years,
+            criteria: &self.criteria,
+            themes: &self.themes,
+            theme_labels,
+        }
     }
 }
 
@@ -124,13 +129,8 @@ impl Analyzer {
             .cloned()
             .collect();
         theme_names.extend(learned.iter().cloned());
-        let model_scores = model.map(|m| {
-            m.score(
-                &analysis.docs,
-                &analysis.criteria_values(),
-                &analysis.best_theme_relevance(),
-            )
-        });
+        let model_scores =
+            model.map(|m| m.score(&analysis.docs, &analysis.criteria, &analysis.themes));
         let assessments = analysis
             .themes
             .into_iter()

@@ -149,11 +149,6 @@ impl Segmenter {
         Ok(segmenter)
     }
 
-    /// Whether `word` is on the stop-word list.
-    pub fn is_stop_word(&self, word: &str) -> bool {
-        self.stop_words.contains(word)
-    }
-
     /// Normalizes and segments one submission.
     pub fn document(&self, s: &Submission) -> Document {
         let title = normalize(&s.title);

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Args;
 use sha2::{Digest, Sha256};
-use xuanti::model::{SelectionModel, TrainingSet};
+use xuanti::model::SelectionModel;
 use xuanti::read::Batch;
 use xuanti::score::Analyzer;
 use xuanti::Error;
@@ -85,16 +85,7 @@ pub fn fit(
         None => None,
     };
     let analysis = analyzer.analyze(&batch.submissions());
-    let criteria = analysis.criteria_values();
-    let relevance = analysis.best_theme_relevance();
-    let set = TrainingSet {
-        docs: &analysis.docs,
-        labels: &labels,
-        years: years.as_deref(),
-        criteria: &criteria,
-        theme_relevance: &relevance,
-        theme_labels: theme_labels.as_deref(),
-    };
+    let set = analysis.training_set(&labels, years.as_deref(), theme_labels.as_deref());
     let info = (
         fingerprint(&batch.path, label)?,
         batch.path.display().to_string(),

@@ -71,13 +71,20 @@ impl LinearModel {
                 .sum::<f32>()
     }
 
-    /// The terms of `w · x`, largest first: which features moved the score.
-    pub fn contributions(&self, x: &SparseVec) -> Vec<(u32, f32)> {
+    /// The at most `k` largest positive terms of `w · x`, largest first: the features that
+    /// moved the score up. Only the kept terms are sorted (this runs for every scored row).
+    pub fn top_contributions(&self, x: &SparseVec, k: usize) -> Vec<(u32, f32)> {
         let mut c: Vec<(u32, f32)> = x
             .iter()
             .map(|&(j, v)| (j, self.weights.get(j as usize).copied().unwrap_or(0.0) * v))
+            .filter(|&(_, c)| c > 0.0)
             .collect();
-        c.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if c.len() > k && k > 0 {
+            c.select_nth_unstable_by(k - 1, order);
+            c.truncate(k);
+        }
+        c.sort_by(order);
         c
     }
 }

@@ -15,11 +15,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::criteria::CriteriaScores;
 use crate::error::{Error, Result};
 use crate::eval::average_precision;
 use crate::featurize::{FeatureConfig, SparseVec, Vocabulary, VocabularyFile};
 use crate::segment::{parallel_map, Document};
-use crate::themes::ThemeSet;
+use crate::themes::{ThemeScores, ThemeSet};
 use learn::{fit_nb, fit_svm, stratified_folds, LinearModel, Stacker, SvmParams};
 
 /// Marks a xuanti model file.
@@ -78,10 +79,10 @@ pub struct TrainingSet<'a> {
     pub labels: &'a [bool],
     /// Year of each row (for recency weighting), if known.
     pub years: Option<&'a [f32]>,
-    /// Criteria values per row.
-    pub criteria: &'a [Vec<f32>],
-    /// Best keyword-theme relevance per row.
-    pub theme_relevance: &'a [f32],
+    /// Criteria per row.
+    pub criteria: &'a [CriteriaScores],
+    /// Keyword-theme scores per row.
+    pub themes: &'a [ThemeScores],
     /// Theme labels per row (`None`: unlabelled for themes).
     pub theme_labels: Option<&'a [Option<Vec<String>>]>,
 }
@@ -139,7 +140,6 @@ pub struct SelectionModel {
     svm: LinearModel,
     nb: Option<LinearModel>,
     stacker: Stacker,
-    options: TrainOptions,
     themes: ThemeSet,
     theme_models: Vec<ThemeModel>,
     training: TrainingInfo,
@@ -178,23 +178,24 @@ pub struct ModelScore {
     pub themes: Vec<f32>,
 }
 
-/// Dense signals of one row, in the stacker's column order.
+/// Dense signals of one row, in the stacker's column order: the text scores, then (when the
+/// options ask for them) the criteria and the best keyword-theme relevance.
 fn signals_of(
     options: &TrainOptions,
     svm: f32,
     nb: Option<f32>,
-    criteria: &[f32],
-    theme: f32,
+    criteria: &CriteriaScores,
+    themes: &ThemeScores,
 ) -> Vec<f32> {
     let mut z = vec![svm];
     if let Some(nb) = nb {
         z.push(nb);
     }
     if options.use_criteria {
-        z.extend_from_slice(criteria);
+        z.extend(criteria.scores.iter().map(|c| c.value));
     }
     if options.use_themes {
-        z.push(theme);
+        z.push(themes.relevance.iter().copied().fold(0.0, f32::max));
     }
     z
 }
@@ -394,7 +395,7 @@ impl SelectionModel {
                     oof_svm[i],
                     oof_nb.as_ref().map(|v| v[i]),
                     &set.criteria[i],
-                    set.theme_relevance[i],
+                    &set.themes[i],
                 )
             })
             .collect();
@@ -439,38 +440,40 @@ impl SelectionModel {
             svm,
             nb,
             stacker,
-            options: options.clone(),
             themes: themes.clone(),
             theme_models,
             training,
         })
     }
 
-    /// Scores a batch. `criteria` and `theme_relevance` come from the other stages.
+    /// Scores a batch; `criteria` and `themes` are the other stages' output for the same rows.
     pub fn score(
         &self,
         docs: &[Document],
-        criteria: &[Vec<f32>],
-        theme_relevance: &[f32],
+        criteria: &[CriteriaScores],
+        themes: &[ThemeScores],
     ) -> Vec<ModelScore> {
         let rows: Vec<usize> = (0..docs.len()).collect();
         parallel_map(&rows, |&i| {
             let x = self.vocabulary.vectorize(&docs[i]);
-            self.score_one(&x, &criteria[i], theme_relevance[i])
+            self.score_one(&x, &criteria[i], &themes[i])
         })
     }
 
-    fn score_one(&self, x: &SparseVec, criteria: &[f32], theme: f32) -> ModelScore {
+    fn score_one(
+        &self,
+        x: &SparseVec,
+        criteria: &CriteriaScores,
+        themes: &ThemeScores,
+    ) -> ModelScore {
         let svm = self.svm.margin(x);
         let nb = self.nb.as_ref().map(|m| m.margin(x));
-        let z = signals_of(&self.options, svm, nb, criteria, theme);
+        let z = signals_of(&self.training.options, svm, nb, criteria, themes);
         let contributions = self.stacker.contributions(&z);
         let terms = self
             .svm
-            .contributions(x)
+            .top_contributions(x, 8)
             .into_iter()
-            .take_while(|&(_, c)| c > 0.0)
-            .take(8)
             .map(|(j, c)| (self.vocabulary.name(j).to_string(), c))
             .collect();
         ModelScore {
@@ -598,7 +601,6 @@ impl SelectionModel {
             svm: file.svm,
             nb: file.nb,
             stacker: file.stacker,
-            options: file.training.options.clone(),
             themes: file.themes,
             theme_models: file.theme_models,
             training: file.training,
