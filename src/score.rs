@@ -63,6 +63,16 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The analysis of some rows only, in the order given (for cross-validation: the batch is
+    /// segmented once, not once per fold).
+    pub fn subset(&self, rows: &[usize]) -> Analysis {
+        Analysis {
+            docs: rows.iter().map(|&i| self.docs[i].clone()).collect(),
+            themes: rows.iter().map(|&i| self.themes[i].clone()).collect(),
+            criteria: rows.iter().map(|&i| self.criteria[i].clone()).collect(),
+        }
+    }
+
     /// The training set of these rows, given their labels (and, optionally, years and theme
     /// labels) in the same order.
     pub fn training_set<'a>(
@@ -112,7 +122,11 @@ impl Analyzer {
 
     /// Scores a batch, with the model when one is given.
     pub fn screen(&self, submissions: &[Submission], model: Option<&SelectionModel>) -> Screening {
-        let analysis = self.analyze(submissions);
+        self.assess(self.analyze(submissions), model)
+    }
+
+    /// Scores an analysed batch, with the model when one is given.
+    pub fn assess(&self, analysis: Analysis, model: Option<&SelectionModel>) -> Screening {
         let keyword_names: Vec<String> = self
             .themes()
             .names()

@@ -72,7 +72,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 .label
                 .as_deref()
                 .context("--label COL is needed to train")?;
-            let model = fit(&train, &analyzer, label, &args.learn)?;
+            let analysis = analyzer.analyze(&train.submissions());
+            let model = fit(&train, &analysis, &themes, label, &args.learn)?;
             let t = model.training();
             eprintln!(
                 "xuanti: trained: C={} (CV AP per C {:?}), CV AP {:.3}, combiner {:?}",
@@ -192,18 +193,26 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
     let analyzer = args.input_args.analyzer(&themes)?;
     let k = args.folds as usize;
     let fold = stratified_folds(&labels, k, args.learn.seed);
+    let analysis = analyzer.analyze(&batch.submissions());
     let mut out = Vec::new();
     for f in 0..k {
-        let part = |keep: bool| Batch {
-            rows: (0..batch.rows.len())
-                .filter(|&i| (fold[i] == f) != keep)
-                .map(|i| batch.rows[i].clone())
-                .collect(),
-            ..batch.clone()
+        let (test_rows, train_rows): (Vec<usize>, Vec<usize>) =
+            (0..batch.rows.len()).partition(|&i| fold[i] == f);
+        let part = |rows: &[usize]| Batch {
+            path: batch.path.clone(),
+            headers: batch.headers.clone(),
+            rows: rows.iter().map(|&i| batch.rows[i].clone()).collect(),
+            columns: batch.columns,
         };
-        let (train, test) = (part(true), part(false));
-        let model = fit(&train, &analyzer, label, &args.learn)?;
-        let screening = analyzer.screen(&test.submissions(), Some(&model));
+        let (train, test) = (part(&train_rows), part(&test_rows));
+        let model = fit(
+            &train,
+            &analysis.subset(&train_rows),
+            &themes,
+            label,
+            &args.learn,
+        )?;
+        let screening = analyzer.assess(analysis.subset(&test_rows), Some(&model));
         let mut r = report_batch(args, input, &test, &screening)?;
         r.batch = format!("fold {}", f + 1);
         out.push(r);

@@ -54,7 +54,8 @@ pub fn run(args: RankArgs) -> Result<()> {
         _ => args.input_args.theme_set()?,
     };
     let analyzer = args.input_args.analyzer(&themes)?;
-    let screening = analyzer.screen(&batch.submissions(), model.as_ref());
+    let submissions = batch.submissions();
+    let screening = analyzer.screen(&submissions, model.as_ref());
     let ranking = Ranking::new(&screening, args.top);
     let keyword_names = themes.names();
 
@@ -70,7 +71,6 @@ pub fn run(args: RankArgs) -> Result<()> {
             name.clone()
         });
     }
-    let submissions = batch.submissions();
     let mut rows = vec![header];
     for (rank, &i) in ranking.order.iter().enumerate() {
         let a = &screening.assessments[i];

@@ -7,7 +7,8 @@ use clap::Args;
 use sha2::{Digest, Sha256};
 use xuanti::model::SelectionModel;
 use xuanti::read::Batch;
-use xuanti::score::Analyzer;
+use xuanti::score::Analysis;
+use xuanti::themes::ThemeSet;
 use xuanti::Error;
 
 use super::{InputArgs, LearnArgs};
@@ -36,7 +37,14 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let batch = args.input_args.read(&args.input)?;
     let themes = args.input_args.theme_set()?;
     let analyzer = args.input_args.analyzer(&themes)?;
-    let model = fit(&batch, &analyzer, &args.label, &args.learn)?;
+    let analysis = analyzer.analyze(&batch.submissions());
+    let model = fit(
+        &batch,
+        &analysis,
+        analyzer.themes(),
+        &args.label,
+        &args.learn,
+    )?;
     if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the directory {}", dir.display()))?;
@@ -60,20 +68,24 @@ pub fn run(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-/// Trains a model on `batch` (shared with `eval`).
+/// Trains a model on `batch`, whose rows `analysis` holds in the same order (shared with
+/// `eval`).
 pub fn fit(
     batch: &Batch,
-    analyzer: &Analyzer,
+    analysis: &Analysis,
+    themes: &ThemeSet,
     label: &str,
     learn: &LearnArgs,
 ) -> Result<SelectionModel> {
     let options = learn.options()?;
     let labels = batch.labels(label)?;
-    // Years drive temporal validation whenever the file has them; --recency requires them.
-    let years = match (options.recency_half_life, &learn.date_col) {
-        (Some(_), _) | (None, Some(_)) => Some(years(batch, learn.date_col.as_deref())?),
-        (None, None) => years(batch, None).ok(),
-    };
+    // Years drive temporal validation whenever the file has a date column; --recency needs one.
+    // A date column that is there but unreadable is an error, not a silent fallback.
+    let years = years(
+        batch,
+        learn.date_col.as_deref(),
+        options.recency_half_life.is_some(),
+    )?;
     let theme_labels = match &learn.themes_col {
         Some(col) => Some(
             batch
@@ -84,7 +96,6 @@ pub fn fit(
         ),
         None => None,
     };
-    let analysis = analyzer.analyze(&batch.submissions());
     let set = analysis.training_set(&labels, years.as_deref(), theme_labels.as_deref());
     let info = (
         fingerprint(&batch.path, label)?,
@@ -95,7 +106,7 @@ pub fn fit(
     Ok(SelectionModel::train(
         &set,
         &options,
-        analyzer.themes(),
+        themes,
         info,
         &batch.path,
     )?)
@@ -112,20 +123,23 @@ pub fn split_themes(cell: &str) -> Option<Vec<String>> {
     (!labels.is_empty()).then_some(labels)
 }
 
-fn years(batch: &Batch, col: Option<&str>) -> Result<Vec<f32>> {
+/// Each row's year from the date column (`--date-col`, else date/日期/year/年份); `None` when
+/// there is no such column and none is `required`.
+fn years(batch: &Batch, col: Option<&str>, required: bool) -> Result<Option<Vec<f32>>> {
     let col = match col {
         Some(c) => c.to_string(),
-        None => ["date", "日期", "year", "年份"]
+        None => match ["date", "日期", "year", "年份"]
             .iter()
             .find(|c| batch.column(c).is_ok())
-            .map(|c| c.to_string())
-            .with_context(|| {
-                format!(
-                    "{}: --recency needs each row's year; no date/日期/year/年份 column (name one with --date-col); columns are: {}",
-                    batch.path.display(),
-                    batch.headers.join(",")
-                )
-            })?,
+        {
+            Some(c) => c.to_string(),
+            None if required => anyhow::bail!(
+                "{}: --recency needs each row's year; no date/日期/year/年份 column (name one with --date-col); columns are: {}",
+                batch.path.display(),
+                batch.headers.join(",")
+            ),
+            None => return Ok(None),
+        },
     };
     let idx = batch.column(&col)?;
     batch
@@ -144,7 +158,8 @@ fn years(batch: &Batch, col: Option<&str>) -> Result<Vec<f32>> {
                 .into()
             })
         })
-        .collect()
+        .collect::<Result<Vec<f32>>>()
+        .map(Some)
 }
 
 /// The first run of four digits, as a year: `2017-05-01`, `2017年5月`, `2017`.

@@ -207,3 +207,27 @@ fn model_with_short_idf_or_stacker_arrays_is_an_error_not_a_panic() {
         m["stacker"]["std"].as_array_mut().unwrap().truncate(1);
     });
 }
+
+/// A date column drives temporal validation; a cell without a year must be reported, not make
+/// `train` silently fall back to random folds.
+#[test]
+fn unreadable_date_cell_names_file_row_column_and_value() {
+    let env = Env::new();
+    let mut lines = PAST.lines();
+    let header = lines.next().unwrap();
+    let mut dated = format!("{header},日期\n");
+    for (i, line) in lines.enumerate() {
+        let date = if i == 2 { "去年" } else { "2021-05-01" };
+        dated.push_str(&format!("{line},{date}\n"));
+    }
+    env.write("past.csv", dated);
+    let err = env.fails(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
+    assert_contains("stderr", &err, "past.csv");
+    assert_contains("stderr", &err, "row 4");
+    assert_contains("stderr", &err, "日期");
+    assert_contains("stderr", &err, "去年");
+    assert!(
+        !env.exists("m.json"),
+        "a model was written despite the error"
+    );
+}
