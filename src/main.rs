@@ -6,17 +6,19 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    let pipe = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
+    e.downcast_ref::<std::io::Error>().is_some_and(pipe)
+        || matches!(e.downcast_ref::<xuanti::Error>(), Some(xuanti::Error::Io { io, .. }) if pipe(io))
+}
+
 fn main() -> ExitCode {
     let cli = cmd::Cli::parse();
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // `xuanti rank big.csv | head` closes the pipe early: that is not an error.
-            if err.chain().any(|e| {
-                e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-                    || e.to_string().contains("Broken pipe")
-            }) {
+            if err.chain().any(is_broken_pipe) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("xuanti: error: {err}");

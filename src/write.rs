@@ -48,7 +48,11 @@ pub fn write_csv(out: Option<&Path>, inputs: &[&Path], rows: &[Vec<String>]) -> 
     let emit = |w: &mut dyn Write| -> std::io::Result<()> {
         let mut csv = csv::Writer::from_writer(w);
         for row in rows {
-            csv.write_record(row)?;
+            // Keep the I/O error's kind (a closed pipe must stay recognisable as one).
+            csv.write_record(row).map_err(|e| match e.into_kind() {
+                csv::ErrorKind::Io(io) => io,
+                other => std::io::Error::other(format!("{other:?}")),
+            })?;
         }
         csv.flush()
     };
