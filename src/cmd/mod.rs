@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
+use xuanti::model::learn::Loss;
 use xuanti::model::TrainOptions;
 use xuanti::read::{Batch, ColumnOverrides};
 use xuanti::score::Analyzer;
@@ -116,6 +117,12 @@ pub struct LearnArgs {
     /// Seed of folds and solver order (same seed, same model).
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Loss of the sparse text model: squared-hinge (linear SVM) or logistic.
+    #[arg(long, value_name = "LOSS", value_parser = ["squared-hinge", "logistic"])]
+    loss: Option<String>,
+    /// C values the internal validation chooses from (comma-separated).
+    #[arg(long, value_name = "C,C,…", value_delimiter = ',')]
+    c_grid: Option<Vec<f32>>,
     /// Weight of the character n-gram block (0 turns it off).
     #[arg(long, value_name = "W")]
     chars: Option<f32>,
@@ -147,6 +154,20 @@ impl LearnArgs {
             use_themes: self.with_theme_signal,
             ..TrainOptions::default()
         };
+        if let Some(loss) = &self.loss {
+            o.loss = if loss == "logistic" {
+                Loss::Logistic
+            } else {
+                Loss::SquaredHinge
+            };
+        }
+        if let Some(grid) = &self.c_grid {
+            anyhow::ensure!(
+                !grid.is_empty() && grid.iter().all(|c| *c > 0.0 && c.is_finite()),
+                "--c-grid {grid:?}: every C must be > 0"
+            );
+            o.c_grid = grid.clone();
+        }
         if let Some(c) = self.chars {
             anyhow::ensure!(c >= 0.0 && c.is_finite(), "--chars {c}: must be ≥ 0");
             o.features.chars = c;

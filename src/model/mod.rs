@@ -21,7 +21,7 @@ use crate::eval::average_precision;
 use crate::featurize::{FeatureConfig, SparseVec, Vocabulary, VocabularyFile};
 use crate::segment::{parallel_map, Document};
 use crate::themes::{ThemeScores, ThemeSet};
-use learn::{fit_nb, fit_svm, stratified_folds, LinearModel, Stacker, SvmParams};
+use learn::{fit_linear, fit_nb, stratified_folds, LinearModel, Loss, Stacker, SvmParams};
 
 /// Marks a xuanti model file.
 pub const FORMAT: &str = "xuanti-model";
@@ -33,7 +33,10 @@ pub const VERSION: u32 = 1;
 pub struct TrainOptions {
     /// Feature families.
     pub features: FeatureConfig,
-    /// SVM C values tried by cross-validation.
+    /// Loss of the sparse text model.
+    #[serde(default)]
+    pub loss: Loss,
+    /// C values tried by cross-validation.
     pub c_grid: Vec<f32>,
     /// Folds of the internal cross-validation.
     pub folds: usize,
@@ -57,7 +60,8 @@ impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
             features: FeatureConfig::default(),
-            c_grid: vec![0.1, 0.3, 1.0],
+            loss: Loss::SquaredHinge,
+            c_grid: vec![0.1, 0.3, 1.0, 3.0, 10.0],
             folds: 5,
             seed: 42,
             nb_alpha: 0.1,
@@ -359,6 +363,7 @@ impl SelectionModel {
             .and_then(|years| Splits::temporal(years, set.labels, 2))
             .unwrap_or_else(|| Splits::k_fold(set.labels, options.folds, options.seed));
         let svm_params = |c: f32| SvmParams {
+            loss: options.loss,
             c,
             max_epochs: 60,
             seed: options.seed,
@@ -370,7 +375,7 @@ impl SelectionModel {
         for &c in &options.c_grid {
             let oof = splits.margins(&xs, |train| {
                 let cost = costs(set.labels, &recency, train);
-                fit_svm(&xs, train, set.labels, &cost, nf, &svm_params(c))
+                fit_linear(&xs, train, set.labels, &cost, nf, &svm_params(c))
             });
             let ap = splits.mean_ap(&oof, set.labels);
             per_c.push((c, ap));
@@ -410,7 +415,7 @@ impl SelectionModel {
 
         let all: Vec<usize> = (0..n).collect();
         let cost = costs(set.labels, &recency, &all);
-        let svm = fit_svm(&xs, &all, set.labels, &cost, nf, &svm_params(chosen_c));
+        let svm = fit_linear(&xs, &all, set.labels, &cost, nf, &svm_params(chosen_c));
         let nb = options
             .use_nb
             .then(|| fit_nb(&xs, &all, set.labels, &recency, nf, options.nb_alpha));
@@ -671,17 +676,18 @@ fn train_themes(
         let splits = Splits::k_fold(&y, options.folds.min(positives).max(2), options.seed);
         let ones = vec![1.0; sub.len()];
         let params = SvmParams {
+            loss: options.loss,
             c,
             max_epochs: 60,
             seed: options.seed,
         };
         let oof = splits.margins(&sub, |train| {
             let cost = costs(&y, &ones, train);
-            fit_svm(&sub, train, &y, &cost, nf, &params)
+            fit_linear(&sub, train, &y, &cost, nf, &params)
         });
         let all: Vec<usize> = (0..sub.len()).collect();
         let cost = costs(&y, &ones, &all);
-        let linear = fit_svm(&sub, &all, &y, &cost, nf, &params);
+        let linear = fit_linear(&sub, &all, &y, &cost, nf, &params);
         let z: Vec<Vec<f32>> = oof.iter().map(|&m| vec![m]).collect();
         let platt = Stacker::fit(vec![name.clone()], &z, &y, 1.0);
         models.push(ThemeModel {
