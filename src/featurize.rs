@@ -200,6 +200,13 @@ fn story_shape(doc: &Document) -> Vec<String> {
             out.push("标题人名冒号".to_string());
         }
     }
+    // "…——人名": the same profile title with the name last (in 2012–2017, 7 of the 16 such
+    // titles were picks, against a base rate of 3 %).
+    if let Some((_, tail)) = title.rsplit_once("——") {
+        if (2..=4).contains(&tail.chars().count()) && tail.chars().all(char::is_alphanumeric) {
+            out.push("标题破折号短名".to_string());
+        }
+    }
     if title_tokens.iter().any(|t| t.pos == Pos::Person) {
         out.push("标题人名".to_string());
     }
@@ -403,6 +410,26 @@ mod tests {
         );
         let back = Vocabulary::from_file(v.to_file());
         assert_eq!(back.vectorize(&d[0]), v.vectorize(&d[0]));
+    }
+
+    #[test]
+    fn story_shape_reads_profile_titles() {
+        let seg = Segmenter::new();
+        let doc = |title: &str| {
+            seg.document(&Submission {
+                id: String::new(),
+                title: title.into(),
+                unit: String::new(),
+                text: "“我们一定能行。”他说。".into(),
+            })
+        };
+        let shapes = |title: &str| story_shape(&doc(title));
+        assert!(shapes("高铁研磨师——宁允展").contains(&"标题破折号短名".to_string()));
+        assert!(!shapes("你幸福吗？——老爸老妈谈幸福").contains(&"标题破折号短名".to_string()));
+        let colon = shapes("周恩义：把群众困难放在心上");
+        assert!(colon.contains(&"标题短名冒号".to_string()), "{colon:?}");
+        assert!(colon.contains(&"引号1-1".to_string()), "{colon:?}");
+        assert!(!shapes("国务院召开常务会议").contains(&"标题冒号".to_string()));
     }
 
     #[test]
