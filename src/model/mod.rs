@@ -102,8 +102,10 @@ pub struct ThemeModel {
     pub linear: LinearModel,
     /// Maps the margin to a probability.
     pub platt: Stacker,
-    /// Cross-validated AP of the theme on the training rows.
+    /// Cross-validated AP of the theme on the training rows (mean over folds).
     pub cv_ap: f64,
+    /// C chosen for this theme.
+    pub c: f32,
 }
 
 /// Where a model came from and how well it did in cross-validation.
@@ -420,7 +422,7 @@ impl SelectionModel {
             .use_nb
             .then(|| fit_nb(&xs, &all, set.labels, &recency, nf, options.nb_alpha));
         let theme_models = match set.theme_labels {
-            Some(labels) => train_themes(&xs, labels, nf, options, chosen_c),
+            Some(labels) => train_themes(&xs, labels, nf, options),
             None => Vec::new(),
         };
         let training = TrainingInfo {
@@ -646,12 +648,12 @@ fn weighted_rows(z: &[Vec<f32>], y: &[bool], w: &[f32]) -> (Vec<Vec<f32>>, Vec<b
     (zs, ys)
 }
 
+/// One model per theme label, each with its own C chosen from the grid by out-of-fold AP.
 fn train_themes(
     xs: &[SparseVec],
     labels: &[Option<Vec<String>>],
     nf: usize,
     options: &TrainOptions,
-    c: f32,
 ) -> Vec<ThemeModel> {
     let rows: Vec<usize> = (0..labels.len()).filter(|&i| labels[i].is_some()).collect();
     let mut names: Vec<String> = Vec::new();
@@ -675,23 +677,32 @@ fn train_themes(
         }
         let splits = Splits::k_fold(&y, options.folds.min(positives).max(2), options.seed);
         let ones = vec![1.0; sub.len()];
-        let params = SvmParams {
+        let params = |c: f32| SvmParams {
             loss: options.loss,
             c,
             max_epochs: 60,
             seed: options.seed,
         };
-        let oof = splits.margins(&sub, |train| {
-            let cost = costs(&y, &ones, train);
-            fit_linear(&sub, train, &y, &cost, nf, &params)
-        });
+        let mut best: Option<(f32, f64, Vec<f32>)> = None;
+        for &c in &options.c_grid {
+            let oof = splits.margins(&sub, |train| {
+                let cost = costs(&y, &ones, train);
+                fit_linear(&sub, train, &y, &cost, nf, &params(c))
+            });
+            let ap = splits.mean_ap(&oof, &y);
+            if best.as_ref().is_none_or(|b| ap > b.1) {
+                best = Some((c, ap, oof));
+            }
+        }
+        let (c, cv_ap, oof) = best.expect("the C grid is not empty");
         let all: Vec<usize> = (0..sub.len()).collect();
         let cost = costs(&y, &ones, &all);
-        let linear = fit_linear(&sub, &all, &y, &cost, nf, &params);
+        let linear = fit_linear(&sub, &all, &y, &cost, nf, &params(c));
         let z: Vec<Vec<f32>> = oof.iter().map(|&m| vec![m]).collect();
         let platt = Stacker::fit(vec![name.clone()], &z, &y, 1.0);
         models.push(ThemeModel {
-            cv_ap: average_precision(&oof, &y),
+            cv_ap,
+            c,
             name,
             positives,
             linear,
