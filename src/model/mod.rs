@@ -31,8 +31,11 @@ pub const VERSION: u32 = 1;
 /// How a model is trained. Every field has a default chosen on the dev protocol (README).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainOptions {
-    /// Feature families.
+    /// Feature families of the selection model.
     pub features: FeatureConfig,
+    /// Feature families of the theme models (topical: character n-grams help there).
+    #[serde(default = "theme_features")]
+    pub theme_features: FeatureConfig,
     /// Loss of the sparse text model.
     #[serde(default)]
     pub loss: Loss,
@@ -60,6 +63,7 @@ impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
             features: FeatureConfig::default(),
+            theme_features: theme_features(),
             loss: Loss::SquaredHinge,
             c_grid: vec![0.1, 0.3, 1.0, 3.0, 10.0],
             folds: 5,
@@ -71,6 +75,16 @@ impl Default for TrainOptions {
             recency_half_life: None,
             min_theme_positives: 3,
         }
+    }
+}
+
+/// The theme models' features: the selection features plus character 1–2-grams at weight 0.5
+/// (THUCTC-style; the peers' best theme classifier is character-based, and measured here it
+/// lifts the rarest theme without costing the others).
+pub fn theme_features() -> FeatureConfig {
+    FeatureConfig {
+        chars: 0.5,
+        ..FeatureConfig::default()
     }
 }
 
@@ -147,6 +161,8 @@ pub struct SelectionModel {
     nb: Option<LinearModel>,
     stacker: Stacker,
     themes: ThemeSet,
+    /// The theme models' own feature space (`None` when no themes were learned).
+    theme_vocabulary: Option<Vocabulary>,
     theme_models: Vec<ThemeModel>,
     training: TrainingInfo,
 }
@@ -162,6 +178,7 @@ struct ModelFile {
     svm: LinearModel,
     nb: Option<LinearModel>,
     theme_models: Vec<ThemeModel>,
+    theme_vocabulary: Option<VocabularyFile>,
     vocabulary: VocabularyFile,
 }
 
@@ -421,9 +438,12 @@ impl SelectionModel {
         let nb = options
             .use_nb
             .then(|| fit_nb(&xs, &all, set.labels, &recency, nf, options.nb_alpha));
-        let theme_models = match set.theme_labels {
-            Some(labels) => train_themes(&xs, labels, nf, options),
-            None => Vec::new(),
+        let (theme_vocabulary, theme_models) = match set.theme_labels {
+            Some(labels) => {
+                let (vocabulary, models) = train_themes(set.docs, labels, options);
+                (Some(vocabulary), models)
+            }
+            None => (None, Vec::new()),
         };
         let training = TrainingInfo {
             fingerprint,
@@ -448,6 +468,7 @@ impl SelectionModel {
             nb,
             stacker,
             themes: themes.clone(),
+            theme_vocabulary,
             theme_models,
             training,
         })
@@ -463,13 +484,18 @@ impl SelectionModel {
         let rows: Vec<usize> = (0..docs.len()).collect();
         parallel_map(&rows, |&i| {
             let x = self.vocabulary.vectorize(&docs[i]);
-            self.score_one(&x, &criteria[i], &themes[i])
+            let theme_x = self
+                .theme_vocabulary
+                .as_ref()
+                .map(|v| v.vectorize(&docs[i]));
+            self.score_one(&x, theme_x.as_ref(), &criteria[i], &themes[i])
         })
     }
 
     fn score_one(
         &self,
         x: &SparseVec,
+        theme_x: Option<&SparseVec>,
         criteria: &CriteriaScores,
         themes: &ThemeScores,
     ) -> ModelScore {
@@ -493,11 +519,14 @@ impl SelectionModel {
                 .zip(contributions)
                 .collect(),
             terms,
-            themes: self
-                .theme_models
-                .iter()
-                .map(|t| t.platt.probability(&[t.linear.margin(x)]))
-                .collect(),
+            themes: match theme_x {
+                Some(tx) => self
+                    .theme_models
+                    .iter()
+                    .map(|t| t.platt.probability(&[t.linear.margin(tx)]))
+                    .collect(),
+                None => Vec::new(),
+            },
         }
     }
 
@@ -539,6 +568,7 @@ impl SelectionModel {
             svm: self.svm.clone(),
             nb: self.nb.clone(),
             theme_models: self.theme_models.clone(),
+            theme_vocabulary: self.theme_vocabulary.as_ref().map(Vocabulary::to_file),
             vocabulary: self.vocabulary.to_file(),
         };
         crate::write::atomic_write(path, inputs, |w| {
@@ -581,15 +611,41 @@ impl SelectionModel {
         if let Some(nb) = &file.nb {
             lengths.push(("naive Bayes weights", nb.weights.len()));
         }
-        for t in &file.theme_models {
-            lengths.push(("theme weights", t.linear.weights.len()));
-        }
         for (what, len) in lengths {
             if len != features {
                 return Err(bad(format!(
                     "damaged model file: {len} {what} for {features} features"
                 )));
             }
+        }
+        let theme_features = file
+            .theme_vocabulary
+            .as_ref()
+            .map(|v| (v.names.len(), v.idf.len()));
+        match theme_features {
+            None if !file.theme_models.is_empty() => {
+                return Err(bad(
+                    "damaged model file: theme models without their vocabulary".into(),
+                ))
+            }
+            Some((names, idf)) if idf != names => {
+                return Err(bad(format!(
+                    "damaged model file: {idf} theme vocabulary IDF for {names} features"
+                )))
+            }
+            Some((names, _)) => {
+                if let Some(t) = file
+                    .theme_models
+                    .iter()
+                    .find(|t| t.linear.weights.len() != names)
+                {
+                    return Err(bad(format!(
+                        "damaged model file: {} theme weights for {names} features",
+                        t.linear.weights.len()
+                    )));
+                }
+            }
+            None => {}
         }
         let signals = file.stacker.signals.len();
         let expected = signal_names(&file.training.options).len();
@@ -609,6 +665,7 @@ impl SelectionModel {
             nb: file.nb,
             stacker: file.stacker,
             themes: file.themes,
+            theme_vocabulary: file.theme_vocabulary.map(Vocabulary::from_file),
             theme_models: file.theme_models,
             training: file.training,
         })
@@ -648,14 +705,19 @@ fn weighted_rows(z: &[Vec<f32>], y: &[bool], w: &[f32]) -> (Vec<Vec<f32>>, Vec<b
     (zs, ys)
 }
 
-/// One model per theme label, each with its own C chosen from the grid by out-of-fold AP.
+/// One model per theme label over the labelled rows, in a feature space fitted on those rows,
+/// each with its own C chosen from the grid by out-of-fold AP.
 fn train_themes(
-    xs: &[SparseVec],
+    docs: &[Document],
     labels: &[Option<Vec<String>>],
-    nf: usize,
     options: &TrainOptions,
-) -> Vec<ThemeModel> {
+) -> (Vocabulary, Vec<ThemeModel>) {
     let rows: Vec<usize> = (0..labels.len()).filter(|&i| labels[i].is_some()).collect();
+    let labelled: Vec<Document> = rows.iter().map(|&r| docs[r].clone()).collect();
+    let vocabulary = Vocabulary::fit(&labelled, &options.theme_features);
+    let sub = vocabulary.vectorize_all(&labelled);
+    drop(labelled);
+    let nf = vocabulary.len();
     let mut names: Vec<String> = Vec::new();
     for r in &rows {
         for l in labels[*r].as_deref().unwrap_or_default() {
@@ -664,7 +726,6 @@ fn train_themes(
             }
         }
     }
-    let sub: Vec<SparseVec> = rows.iter().map(|&r| xs[r].clone()).collect();
     let mut models = Vec::new();
     for name in names {
         let y: Vec<bool> = rows
@@ -709,7 +770,7 @@ fn train_themes(
             platt,
         });
     }
-    models
+    (vocabulary, models)
 }
 
 #[cfg(test)]
