@@ -11,55 +11,11 @@ use crate::featurize::SparseVec;
 /// A linear scorer over sparse features.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinearModel {
-    /// One weight per feature (stored sparsely in the model file: most are zero).
-    #[serde(with = "sparse_weights")]
+    /// One weight per feature.
+    #[serde(with = "crate::featurize::f32_base64")]
     pub weights: Vec<f32>,
     /// The intercept.
     pub bias: f32,
-}
-
-/// Weights as `{len, index, value}` of the non-zero entries: a theme model trained on a few
-/// thousand rows touches a fraction of the vocabulary.
-mod sparse_weights {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize, Deserialize)]
-    struct Sparse {
-        len: usize,
-        index: Vec<u32>,
-        value: Vec<f32>,
-    }
-
-    pub fn serialize<S: Serializer>(w: &[f32], s: S) -> Result<S::Ok, S::Error> {
-        let (index, value) = w
-            .iter()
-            .enumerate()
-            .filter(|(_, &v)| v != 0.0)
-            .map(|(i, &v)| (i as u32, v))
-            .unzip();
-        Sparse {
-            len: w.len(),
-            index,
-            value,
-        }
-        .serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
-        let sparse = Sparse::deserialize(d)?;
-        if sparse.index.len() != sparse.value.len() {
-            return Err(serde::de::Error::custom(
-                "weights: index and value lengths differ",
-            ));
-        }
-        let mut w = vec![0.0; sparse.len];
-        for (&i, &v) in sparse.index.iter().zip(&sparse.value) {
-            *w.get_mut(i as usize).ok_or_else(|| {
-                serde::de::Error::custom(format!("weights: index {i} out of range"))
-            })? = v;
-        }
-        Ok(w)
-    }
 }
 
 impl LinearModel {

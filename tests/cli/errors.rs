@@ -186,10 +186,22 @@ fn assert_damaged_model_is_an_error(damage: impl Fn(&mut serde_json::Value)) {
     assert_contains("stderr", &err, "damaged.json");
 }
 
+/// Weight and IDF arrays are stored as base64 of little-endian f32; this one holds three zeros.
+fn three_floats() -> serde_json::Value {
+    serde_json::json!("AAAAAAAAAAAAAAAA")
+}
+
 #[test]
 fn model_with_fewer_svm_weights_than_features_is_an_error() {
     assert_damaged_model_is_an_error(|m| {
-        m["svm"]["weights"]["len"] = serde_json::json!(3);
+        m["svm"]["weights"] = three_floats();
+    });
+}
+
+#[test]
+fn model_with_an_array_that_is_not_whole_floats_is_an_error() {
+    assert_damaged_model_is_an_error(|m| {
+        m["svm"]["weights"] = serde_json::json!("AAAAAA==");
     });
 }
 
@@ -199,7 +211,7 @@ fn model_with_fewer_svm_weights_than_features_is_an_error() {
 #[test]
 fn model_with_short_idf_or_stacker_arrays_is_an_error_not_a_panic() {
     assert_damaged_model_is_an_error(|m| {
-        m["vocabulary"]["idf"].as_array_mut().unwrap().truncate(3);
+        m["vocabulary"]["idf"] = three_floats();
     });
     assert_damaged_model_is_an_error(|m| {
         m["stacker"]["coef"].as_array_mut().unwrap().truncate(1);
