@@ -8,7 +8,7 @@ use clap::Args;
 use serde::Serialize;
 use xuanti::eval::{evaluate, Metrics};
 use xuanti::model::learn::stratified_folds;
-use xuanti::model::SelectionModel;
+use xuanti::model::{PickRate, SelectionModel};
 use xuanti::read::Batch;
 use xuanti::score::{Analyzer, Screening};
 
@@ -36,6 +36,10 @@ pub struct EvalArgs {
     /// The peers' results JSON from shared/bench/anchors (repeatable), shown beside ours.
     #[arg(long, value_name = "FILE")]
     compare: Vec<PathBuf>,
+    /// What a batch's probabilities average to: `trained` (the recent pick rate of the
+    /// training data, for batches of 100+ rows), a rate such as `0.1`, or `off`.
+    #[arg(long, value_name = "RATE", default_value = "trained", value_parser = super::parse_pick_rate)]
+    pick_rate: PickRate,
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
@@ -73,7 +77,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 .as_deref()
                 .context("--label COL is needed to train")?;
             let analysis = analyzer.analyze(&train.submissions());
-            let model = fit(&train, &analysis, &themes, label, &args.learn)?;
+            let model =
+                fit(&train, &analysis, &themes, label, &args.learn)?.with_pick_rate(args.pick_rate);
             let t = model.training();
             eprintln!(
                 "xuanti: trained: C={} (CV AP per C {:?}), CV AP {:.3}, combiner {:?}",
@@ -85,7 +90,9 @@ pub fn run(args: EvalArgs) -> Result<()> {
             ("train-test", test_batches(&args, &analyzer, Some(&model))?)
         }
         (None, Some(path), false) => {
-            let model = SelectionModel::load(path).context("cannot use the model")?;
+            let model = SelectionModel::load(path)
+                .context("cannot use the model")?
+                .with_pick_rate(args.pick_rate);
             let themes = match &args.input_args.themes {
                 Some(_) => args.input_args.theme_set()?,
                 None => model.themes().clone(),
@@ -211,7 +218,8 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
             &themes,
             label,
             &args.learn,
-        )?;
+        )?
+        .with_pick_rate(args.pick_rate);
         let screening = analyzer.assess(analysis.subset(&test_rows), Some(&model));
         let mut r = report_batch(args, input, &test, &screening)?;
         r.batch = format!("fold {}", f + 1);

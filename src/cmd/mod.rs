@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use xuanti::model::learn::Loss;
-use xuanti::model::TrainOptions;
+use xuanti::model::{PickRate, TrainOptions};
 use xuanti::read::{Batch, ColumnOverrides};
 use xuanti::score::Analyzer;
 use xuanti::segment::Segmenter;
@@ -96,6 +96,20 @@ impl InputArgs {
 
     fn analyzer(&self, themes: &ThemeSet) -> Result<Analyzer> {
         Ok(Analyzer::new(self.segmenter()?, themes))
+    }
+}
+
+/// Parses `--pick-rate`: `trained`, `off`, or a rate in (0, 1) such as `0.1`.
+pub fn parse_pick_rate(value: &str) -> std::result::Result<PickRate, String> {
+    match value {
+        "trained" => Ok(PickRate::Trained),
+        "off" => Ok(PickRate::Off),
+        v => match v.parse::<f32>() {
+            Ok(r) if r > 0.0 && r < 1.0 => Ok(PickRate::Fixed(r)),
+            _ => Err(format!(
+                "'{v}' is not a pick rate: use trained, off, or a number between 0 and 1 such as 0.1"
+            )),
+        },
     }
 }
 

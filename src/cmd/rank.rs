@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use xuanti::criteria::CRITERIA;
 use xuanti::explain::Explanation;
-use xuanti::model::SelectionModel;
+use xuanti::model::{PickRate, SelectionModel};
 use xuanti::rank::Ranking;
 use xuanti::write::write_csv;
 
@@ -20,6 +20,10 @@ pub struct RankArgs {
     /// Trained model file (`xuanti train`); without it the cold-start score is used.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
+    /// What a batch's probabilities average to: `trained` (the recent pick rate of the
+    /// training data, for batches of 100+ rows), a rate such as `0.1`, or `off`.
+    #[arg(long, value_name = "RATE", default_value = "trained", value_parser = super::parse_pick_rate)]
+    pick_rate: PickRate,
     /// Output CSV (default: stdout).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -45,7 +49,11 @@ fn own_columns(theme_names: &[String]) -> Vec<String> {
 pub fn run(args: RankArgs) -> Result<()> {
     let batch = args.input_args.read(&args.input)?;
     let model = match &args.model {
-        Some(p) => Some(SelectionModel::load(p).context("cannot use the model")?),
+        Some(p) => Some(
+            SelectionModel::load(p)
+                .context("cannot use the model")?
+                .with_pick_rate(args.pick_rate),
+        ),
         None => None,
     };
     // A model carries the themes it was trained with; --themes still replaces them.

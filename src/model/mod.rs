@@ -21,7 +21,7 @@ use crate::eval::average_precision;
 use crate::featurize::{FeatureConfig, SparseVec, Vocabulary, VocabularyFile};
 use crate::segment::{parallel_map, Document};
 use crate::themes::{ThemeScores, ThemeSet};
-use learn::{fit_linear, fit_nb, stratified_folds, LinearModel, Loss, Stacker, SvmParams};
+use learn::{fit_linear, fit_nb, sigmoid, stratified_folds, LinearModel, Loss, Stacker, SvmParams};
 
 /// Marks a xuanti model file.
 pub const FORMAT: &str = "xuanti-model";
@@ -153,6 +153,46 @@ pub struct TrainingInfo {
     pub cv_pick_rate: f64,
 }
 
+/// What the probabilities of a batch should average to.
+///
+/// A screening round picks about as many submissions as it has room for (the seed report's
+/// round took 106 of 1,076), so a batch's pick rate is set more by the round than by how good
+/// its submissions look to a model trained on earlier years. Matching the batch's mean
+/// probability to the expected rate keeps the order and makes the scores read as "chance of
+/// being picked in this round".
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum PickRate {
+    /// The pick rate of the training rows held out in validation (the newest years when
+    /// the training file has dates), for batches of at least [`RATE_MATCH_MIN_ROWS`] rows.
+    #[default]
+    Trained,
+    /// This rate, for a batch of any size.
+    Fixed(f32),
+    /// The combiner's probabilities as they are.
+    Off,
+}
+
+/// Smallest batch whose mean is matched to the trained pick rate: below it a batch's share of
+/// picks is too uncertain to impose.
+pub const RATE_MATCH_MIN_ROWS: usize = 100;
+
+/// Shift δ of the log-odds such that the mean of σ(logit + δ) is `rate` (bisection; the mean
+/// is increasing in δ).
+fn rate_shift(logits: &[f32], rate: f32) -> f32 {
+    let mean =
+        |d: f32| logits.iter().map(|&l| sigmoid(l + d) as f64).sum::<f64>() / logits.len() as f64;
+    let (mut lo, mut hi) = (-40f32, 40f32);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if mean(mid) < rate as f64 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
 /// The trained selection model: vocabulary, text learners, combiner, themes.
 #[derive(Debug, Clone)]
 pub struct SelectionModel {
@@ -165,6 +205,8 @@ pub struct SelectionModel {
     theme_vocabulary: Option<Vocabulary>,
     theme_models: Vec<ThemeModel>,
     training: TrainingInfo,
+    /// How a batch's probabilities are matched to a pick rate (a run setting, not saved).
+    pick_rate: PickRate,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -187,6 +229,9 @@ struct Header {
     format: Option<String>,
     version: Option<u32>,
 }
+
+/// Name of the log-odds shift that matches a batch to its pick rate, in [`ModelScore::signals`].
+pub const BATCH_RATE_SIGNAL: &str = "本批入选率";
 
 /// A scored document: the probability and the pieces that produced it.
 #[derive(Debug, Clone, PartialEq)]
@@ -471,6 +516,7 @@ impl SelectionModel {
             theme_vocabulary,
             theme_models,
             training,
+            pick_rate: PickRate::default(),
         })
     }
 
@@ -482,14 +528,39 @@ impl SelectionModel {
         themes: &[ThemeScores],
     ) -> Vec<ModelScore> {
         let rows: Vec<usize> = (0..docs.len()).collect();
-        parallel_map(&rows, |&i| {
+        let mut scores = parallel_map(&rows, |&i| {
             let x = self.vocabulary.vectorize(&docs[i]);
             let theme_x = self
                 .theme_vocabulary
                 .as_ref()
                 .map(|v| v.vectorize(&docs[i]));
             self.score_one(&x, theme_x.as_ref(), &criteria[i], &themes[i])
-        })
+        });
+        let rate = match self.pick_rate {
+            PickRate::Trained if docs.len() >= RATE_MATCH_MIN_ROWS => {
+                Some(self.training.cv_pick_rate as f32)
+            }
+            PickRate::Fixed(r) => Some(r),
+            _ => None,
+        };
+        if let Some(rate) = rate.filter(|_| !scores.is_empty()) {
+            let logit = |s: &ModelScore| {
+                self.stacker.intercept + s.signals.iter().map(|(_, c)| c).sum::<f32>()
+            };
+            let logits: Vec<f32> = scores.iter().map(logit).collect();
+            let shift = rate_shift(&logits, rate);
+            for (s, l) in scores.iter_mut().zip(logits) {
+                s.probability = sigmoid(l + shift);
+                s.signals.push((BATCH_RATE_SIGNAL.to_string(), shift));
+            }
+        }
+        scores
+    }
+
+    /// Sets how a batch's probabilities are matched to a pick rate.
+    pub fn with_pick_rate(mut self, pick_rate: PickRate) -> SelectionModel {
+        self.pick_rate = pick_rate;
+        self
     }
 
     fn score_one(
@@ -668,6 +739,7 @@ impl SelectionModel {
             theme_vocabulary: file.theme_vocabulary.map(Vocabulary::from_file),
             theme_models: file.theme_models,
             training: file.training,
+            pick_rate: PickRate::default(),
         })
     }
 }
@@ -781,6 +853,16 @@ mod tests {
     fn models_are_send_and_sync() {
         fn check<T: Send + Sync>() {}
         check::<SelectionModel>();
+    }
+
+    #[test]
+    fn rate_shift_matches_the_mean_and_keeps_the_order() {
+        let logits = [-6.0, -4.0, -3.0, -1.0, 0.5];
+        let shift = rate_shift(&logits, 0.1);
+        let p: Vec<f32> = logits.iter().map(|&l| sigmoid(l + shift)).collect();
+        let mean = p.iter().sum::<f32>() / p.len() as f32;
+        assert!((mean - 0.1).abs() < 1e-4, "{mean}");
+        assert!(p.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

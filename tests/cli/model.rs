@@ -219,3 +219,41 @@ fn recency_with_a_year_column_trains() {
     ]);
     assert!(env.exists("m.json"));
 }
+
+#[test]
+fn pick_rate_sets_the_batch_mean_and_keeps_the_order() {
+    let env = trained(&[]);
+    let rank = |rate: &str| {
+        Ranked::parse(&env.ok(&[
+            "rank",
+            "in.csv",
+            "--model",
+            "model.json",
+            "--pick-rate",
+            rate,
+        ]))
+    };
+    let (matched, raw) = (rank("0.25"), rank("off"));
+    let scores = matched.scores();
+    let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+    assert!(
+        (mean - 0.25).abs() < 0.002,
+        "mean score {mean}, expected 0.25"
+    );
+    assert_same("order", raw.ids(), matched.ids());
+}
+
+#[test]
+fn pick_rate_outside_zero_one_is_refused() {
+    let env = trained(&[]);
+    let out = env.run(&[
+        "rank",
+        "in.csv",
+        "--model",
+        "model.json",
+        "--pick-rate",
+        "1.5",
+    ]);
+    assert!(!out.status.success());
+    assert_contains("stderr", &String::from_utf8_lossy(&out.stderr), "1.5");
+}
