@@ -21,8 +21,10 @@ const K1: f32 = 1.5;
 const B: f32 = 0.75;
 /// A keyword in the title counts this many times (the title states what the story is about).
 const TITLE_BOOST: f32 = 2.0;
-/// Relevance = 1 − exp(−BM25 / SCALE): about two distinct specific keywords give 0.6.
-const SCALE: f32 = 6.0;
+/// Relevance = BM25 / (BM25 + HALF): a score of HALF (about two distinct specific keywords)
+/// gives 0.5. A hyperbola rather than 1 − e^(−s): strongly matching documents keep distinct
+/// values in f32 instead of all rounding to 1.0 and tying.
+const HALF: f32 = 4.0;
 /// Pseudo-relevance feedback: documents taken as relevant, terms added, their total weight
 /// relative to the original query.
 const FEEDBACK_DOCS: usize = 10;
@@ -299,7 +301,10 @@ impl ThemeMatcher {
             ThemeScores {
                 relevance: scores
                     .iter()
-                    .map(|&s| 1.0 - (-s.max(0.0) / SCALE).exp())
+                    .map(|&s| {
+                        let s = s.max(0.0);
+                        s / (s + HALF)
+                    })
                     .collect(),
                 matched: matched
                     .into_iter()
