@@ -54,6 +54,53 @@ const TITLE: u8 = b't';
 const SHAPE: u8 = b's';
 const BLOCKS: [u8; 5] = [WORD, BIGRAM, CHAR, TITLE, SHAPE];
 
+/// The feature occurrences of one document, as (hash key, block) pairs: extracted once and
+/// looked up in as many vocabularies as need them.
+#[derive(Debug, Clone, Default)]
+pub struct FeatureKeys(Vec<(u64, u8)>);
+
+impl FeatureKeys {
+    /// Every feature occurrence of `doc` under `config`.
+    pub fn of(doc: &Document, config: &FeatureConfig) -> FeatureKeys {
+        let mut keys = Vec::new();
+        for_each_feature(doc, config, |key, ns, _| keys.push((key, ns)));
+        FeatureKeys(keys)
+    }
+}
+
+impl FeatureConfig {
+    /// The families either configuration uses (weights are irrelevant here: a vocabulary
+    /// applies its own), so one extraction serves both.
+    pub fn union(&self, other: &FeatureConfig) -> FeatureConfig {
+        let on = |a: f32, b: f32| if a > 0.0 || b > 0.0 { 1.0 } else { 0.0 };
+        let ranges: Vec<(usize, usize)> = [self, other]
+            .iter()
+            .filter(|c| c.chars > 0.0)
+            .map(|c| c.char_range)
+            .collect();
+        FeatureConfig {
+            words: on(self.words, other.words),
+            word_bigrams: self.word_bigrams || other.word_bigrams,
+            chars: on(self.chars, other.chars),
+            char_range: (
+                ranges
+                    .iter()
+                    .map(|r| r.0)
+                    .min()
+                    .unwrap_or(self.char_range.0),
+                ranges
+                    .iter()
+                    .map(|r| r.1)
+                    .max()
+                    .unwrap_or(self.char_range.1),
+            ),
+            title: on(self.title, other.title),
+            shape: on(self.shape, other.shape),
+            min_df: self.min_df.min(other.min_df),
+        }
+    }
+}
+
 /// The fitted feature space: names, IDF and the hash index.
 #[derive(Debug, Clone)]
 pub struct Vocabulary {
@@ -361,12 +408,17 @@ impl Vocabulary {
 
     /// Sublinear TF × IDF per feature, each block L2-normalized and scaled by its weight.
     pub fn vectorize(&self, doc: &Document) -> SparseVec {
-        let mut hits: Vec<(u32, u8)> = Vec::new();
-        for_each_feature(doc, &self.config, |key, ns, _| {
-            if let Some(&i) = self.index.get(&key) {
-                hits.push((i, ns));
-            }
-        });
+        self.vectorize_keys(&FeatureKeys::of(doc, &self.config))
+    }
+
+    /// [`Vocabulary::vectorize`] from features already extracted, with this vocabulary's
+    /// families or more (see [`FeatureConfig::union`]): keys it does not know are skipped.
+    pub fn vectorize_keys(&self, keys: &FeatureKeys) -> SparseVec {
+        let mut hits: Vec<(u32, u8)> = keys
+            .0
+            .iter()
+            .filter_map(|&(key, ns)| self.index.get(&key).map(|&i| (i, ns)))
+            .collect();
         hits.sort_unstable();
         let mut v: SparseVec = Vec::with_capacity(hits.len());
         let mut block_of_entry: Vec<usize> = Vec::with_capacity(hits.len());
@@ -463,6 +515,21 @@ mod tests {
         assert!(colon.contains(&"标题短名冒号".to_string()), "{colon:?}");
         assert!(colon.contains(&"引号1-1".to_string()), "{colon:?}");
         assert!(!shapes("国务院召开常务会议").contains(&"标题冒号".to_string()));
+    }
+
+    #[test]
+    fn keys_of_a_union_vectorize_like_each_vocabulary_alone() {
+        let d = docs(&["驻村第一书记带领群众修路", "驻村第一书记带领群众种茶"]);
+        let words = FeatureConfig::default();
+        let chars = FeatureConfig {
+            chars: 0.5,
+            char_range: (2, 3),
+            ..FeatureConfig::default()
+        };
+        let (a, b) = (Vocabulary::fit(&d, &words), Vocabulary::fit(&d, &chars));
+        let keys = FeatureKeys::of(&d[0], &words.union(&chars));
+        assert_eq!(a.vectorize_keys(&keys), a.vectorize(&d[0]));
+        assert_eq!(b.vectorize_keys(&keys), b.vectorize(&d[0]));
     }
 
     #[test]

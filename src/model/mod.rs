@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::criteria::CriteriaScores;
 use crate::error::{Error, Result};
 use crate::eval::average_precision;
-use crate::featurize::{FeatureConfig, SparseVec, Vocabulary, VocabularyFile};
+use crate::featurize::{FeatureConfig, FeatureKeys, SparseVec, Vocabulary, VocabularyFile};
 use crate::segment::{parallel_map, Document};
 use crate::themes::{ThemeScores, ThemeSet};
 use learn::{fit_linear, fit_nb, sigmoid, stratified_folds, LinearModel, Loss, Stacker, SvmParams};
@@ -528,12 +528,18 @@ impl SelectionModel {
         themes: &[ThemeScores],
     ) -> Vec<ModelScore> {
         let rows: Vec<usize> = (0..docs.len()).collect();
+        // Both feature spaces share most families: extract them once per document.
+        let config = match &self.theme_vocabulary {
+            Some(t) => self.vocabulary.config().union(t.config()),
+            None => self.vocabulary.config().clone(),
+        };
         let mut scores = parallel_map(&rows, |&i| {
-            let x = self.vocabulary.vectorize(&docs[i]);
+            let keys = FeatureKeys::of(&docs[i], &config);
+            let x = self.vocabulary.vectorize_keys(&keys);
             let theme_x = self
                 .theme_vocabulary
                 .as_ref()
-                .map(|v| v.vectorize(&docs[i]));
+                .map(|v| v.vectorize_keys(&keys));
             self.score_one(&x, theme_x.as_ref(), &criteria[i], &themes[i])
         });
         let rate = match self.pick_rate {
