@@ -136,13 +136,15 @@ impl Analyzer {
         let learned: Vec<String> = model
             .map(|m| m.theme_models().iter().map(|t| t.name.clone()).collect())
             .unwrap_or_default();
-        // Keyword themes first (unless learned under the same name), then learned themes.
-        let mut theme_names: Vec<String> = keyword_names
-            .iter()
-            .filter(|n| !learned.contains(n))
-            .cloned()
-            .collect();
-        theme_names.extend(learned.iter().cloned());
+        // Keyword themes in their file's order (a learned theme of the same name takes the
+        // column's place), then the other learned themes.
+        let mut theme_names = keyword_names.clone();
+        theme_names.extend(
+            learned
+                .iter()
+                .filter(|l| !keyword_names.contains(l))
+                .cloned(),
+        );
         let model_scores =
             model.map(|m| m.score(&analysis.docs, &analysis.criteria, &analysis.themes));
         let assessments = analysis

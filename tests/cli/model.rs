@@ -257,3 +257,32 @@ fn pick_rate_outside_zero_one_is_refused() {
     assert!(!out.status.success());
     assert_contains("stderr", &String::from_utf8_lossy(&out.stderr), "1.5");
 }
+
+#[test]
+fn learned_theme_keeps_its_keyword_columns_place() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    env.write("past.csv", PAST.replace(",榜样人物", ",身边榜样"));
+    env.ok(&[
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "--themes-col",
+        "主题",
+        "-o",
+        "m.json",
+    ]);
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "m.json"]));
+    let built_in: Vec<String> = ThemeSet::built_in()
+        .names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let columns = ranked.theme_columns();
+    assert_same(
+        "keyword theme columns, in file order",
+        built_in,
+        columns[..8].to_vec(),
+    );
+}
