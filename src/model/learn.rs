@@ -420,41 +420,35 @@ mod tests {
         (xs, y)
     }
 
-    #[test]
-    fn svm_separates_a_separable_toy() {
+    /// Fits `loss` at `c` on the toy and checks every row falls on its side of zero.
+    fn fit_toy_and_check_separation(loss: Loss, c: f32) -> LinearModel {
         let (xs, y) = toy();
         let rows: Vec<usize> = (0..xs.len()).collect();
         let cost = vec![1.0; rows.len()];
         let params = SvmParams {
-            loss: Loss::SquaredHinge,
-            c: 1.0,
-            max_epochs: 100,
-            seed: 1,
-        };
-        let m = fit_svm(&xs, &rows, &y, &cost, 3, &params);
-        for (x, &label) in xs.iter().zip(&y) {
-            assert_eq!(m.margin(x) > 0.0, label);
-        }
-        assert!(m.weights[0] > 0.0 && m.weights[1] < 0.0);
-    }
-
-    #[test]
-    fn logistic_separates_a_separable_toy_and_estimates_odds() {
-        let (xs, y) = toy();
-        let rows: Vec<usize> = (0..xs.len()).collect();
-        let cost = vec![1.0; rows.len()];
-        let params = SvmParams {
-            loss: Loss::Logistic,
-            c: 10.0,
+            loss,
+            c,
             max_epochs: 200,
             seed: 1,
         };
         let m = fit_linear(&xs, &rows, &y, &cost, 3, &params);
         for (x, &label) in xs.iter().zip(&y) {
-            assert_eq!(m.margin(x) > 0.0, label, "{m:?}");
+            assert_eq!(m.margin(x) > 0.0, label, "{loss:?} C={c}: {m:?}");
         }
+        m
+    }
+
+    #[test]
+    fn svm_separates_a_separable_toy() {
+        let m = fit_toy_and_check_separation(Loss::SquaredHinge, 1.0);
+        assert!(m.weights[0] > 0.0 && m.weights[1] < 0.0);
+    }
+
+    #[test]
+    fn logistic_separates_a_separable_toy_and_regularization_shrinks_it() {
+        let m = fit_toy_and_check_separation(Loss::Logistic, 10.0);
         // Weaker regularization, larger weights.
-        let weak = fit_linear(&xs, &rows, &y, &cost, 3, &SvmParams { c: 100.0, ..params });
+        let weak = fit_toy_and_check_separation(Loss::Logistic, 100.0);
         assert!(weak.weights[0] > m.weights[0]);
     }
 

@@ -153,20 +153,7 @@ fn too_few_picked_rows_to_train_is_an_error_not_a_panic() {
 
 #[test]
 fn learned_theme_with_a_built_in_name_replaces_its_keyword_column() {
-    let env = Env::new();
-    env.write("in.csv", SUBMISSIONS);
-    env.write("past.csv", PAST.replace(",榜样人物", ",身边榜样"));
-    env.ok(&[
-        "train",
-        "past.csv",
-        "--label",
-        "入选",
-        "--themes-col",
-        "主题",
-        "-o",
-        "m.json",
-    ]);
-    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "m.json"]));
+    let ranked = ranked_with_a_learned_built_in_theme();
     let columns = ranked.theme_columns();
     assert_same(
         "身边榜样 columns",
@@ -260,6 +247,22 @@ fn pick_rate_outside_zero_one_is_refused() {
 
 #[test]
 fn learned_theme_keeps_its_keyword_columns_place() {
+    let ranked = ranked_with_a_learned_built_in_theme();
+    let built_in: Vec<String> = ThemeSet::built_in()
+        .names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let columns = ranked.theme_columns();
+    assert_same(
+        "keyword theme columns, in file order",
+        built_in,
+        columns[..8].to_vec(),
+    );
+}
+
+/// Trains on the past round with one theme label renamed to the built-in 身边榜样, and ranks.
+fn ranked_with_a_learned_built_in_theme() -> Ranked {
     let env = Env::new();
     env.write("in.csv", SUBMISSIONS);
     env.write("past.csv", PAST.replace(",榜样人物", ",身边榜样"));
@@ -273,16 +276,5 @@ fn learned_theme_keeps_its_keyword_columns_place() {
         "-o",
         "m.json",
     ]);
-    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "m.json"]));
-    let built_in: Vec<String> = ThemeSet::built_in()
-        .names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let columns = ranked.theme_columns();
-    assert_same(
-        "keyword theme columns, in file order",
-        built_in,
-        columns[..8].to_vec(),
-    );
+    Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "m.json"]))
 }
