@@ -67,7 +67,8 @@ fn ndcg(order: &[usize], labels: &[bool], k: usize, positives: usize) -> f64 {
         .map(|i| 1.0 / ((i + 2) as f64).log2())
         .sum();
     if ideal > 0.0 {
-        dcg / ideal
+        // + 0.0: an empty float sum is −0.0, which would print as "-0.000".
+        dcg / ideal + 0.0
     } else {
         f64::NAN
     }
@@ -171,6 +172,15 @@ mod tests {
         let labels = [true, false, false, false];
         let m = evaluate(&[1.0, 0.0, 0.0, 0.0], &labels);
         assert_eq!((m.ap, m.ece, m.brier), (1.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn no_hit_in_the_top_is_a_positive_zero() {
+        let mut labels = vec![false; 20];
+        labels[19] = true;
+        let scores: Vec<f32> = (0..20).map(|i| 20.0 - i as f32).collect();
+        let m = evaluate(&scores, &labels);
+        assert!(m.ndcg10 == 0.0 && m.ndcg10.is_sign_positive(), "{}", m.ndcg10);
     }
 
     #[test]
