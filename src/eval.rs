@@ -180,7 +180,11 @@ mod tests {
         labels[19] = true;
         let scores: Vec<f32> = (0..20).map(|i| 20.0 - i as f32).collect();
         let m = evaluate(&scores, &labels);
-        assert!(m.ndcg10 == 0.0 && m.ndcg10.is_sign_positive(), "{}", m.ndcg10);
+        assert!(
+            m.ndcg10 == 0.0 && m.ndcg10.is_sign_positive(),
+            "{}",
+            m.ndcg10
+        );
     }
 
     #[test]
