@@ -1,10 +1,13 @@
 //! Feature vectors + labels → [`SelectionModel`]; a model + a batch → P(picked) per submission.
 //!
-//! Two text learners run over the same TF-IDF space: an L2-loss linear SVM solved by dual
-//! coordinate descent (the liblinear algorithm) and multinomial naive Bayes. Their out-of-fold
-//! scores, together with the dense signals of the other stages (exemplar criteria, theme
+//! Two text learners run over the same TF-IDF space: an L2-loss linear SVM (or, with
+//! `Loss::Logistic`, logistic regression) solved by dual coordinate descent (the liblinear
+//! algorithms) and multinomial naive Bayes. Their held-out scores (temporal or k-fold, see
+//! `Splits`), optionally with the dense signals of the other stages (exemplar criteria, theme
 //! relevance), feed a small logistic regression fitted with `linfa-logistic`, which turns them
-//! into a calibrated probability of being picked (stacking and Platt scaling in one step).
+//! into a calibrated probability of being picked (stacking and Platt scaling in one step); a
+//! batch's probabilities can then be matched to its expected pick rate ([`PickRate`]).
+//! Learned themes have their own feature space and one SVM + Platt scaling per label.
 //! linfa's learners are dense-only: right for that handful of columns, wrong for the text
 //! model's hundreds of thousands of n-grams (see the README).
 
