@@ -129,7 +129,7 @@ pub struct CriterionScore {
 }
 
 /// The four criteria of one document, in [`CRITERIA`] order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CriteriaScores {
     /// One per criterion.
     pub scores: Vec<CriterionScore>,

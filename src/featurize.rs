@@ -2,9 +2,8 @@
 //!
 //! Features are found through a 64-bit FNV-1a hash of their namespaced text, so looking one up
 //! never allocates; the [`Vocabulary`] keeps each feature's readable name for explanations and
-//! for the model file, and rebuilds the hash index from the names when a model is loaded.
+//! for the model file, and keeps the keys sorted so that the key array is its own index.
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::segment::{parallel_map, Document, Kind, Pos};
@@ -54,17 +53,50 @@ const TITLE: u8 = b't';
 const SHAPE: u8 = b's';
 const BLOCKS: [u8; 5] = [WORD, BIGRAM, CHAR, TITLE, SHAPE];
 
-/// The feature occurrences of one document, as (hash key, block) pairs: extracted once and
-/// looked up in as many vocabularies as need them.
+/// One feature occurrence: its key, its block, and where in the document it came from (token
+/// indices, a story-shape index, or a character window), so that its readable name can be
+/// rendered from the document when an explanation needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Occurrence {
+    key: u64,
+    a: u32,
+    b: u32,
+    ns: u8,
+}
+
+/// The feature occurrences of one document: extracted once and looked up in as many
+/// vocabularies as need them.
 #[derive(Debug, Clone, Default)]
-pub struct FeatureKeys(Vec<(u64, u8)>);
+pub struct FeatureKeys(Vec<Occurrence>);
 
 impl FeatureKeys {
     /// Every feature occurrence of `doc` under `config`.
     pub fn of(doc: &Document, config: &FeatureConfig) -> FeatureKeys {
         let mut keys = Vec::new();
-        for_each_feature(doc, config, |key, ns, _| keys.push((key, ns)));
+        for_each_feature(doc, config, |o| keys.push(o));
         FeatureKeys(keys)
+    }
+}
+
+/// The readable name of an occurrence (`w:党员`, `b:驻村 第一书记`, `c:党员`, `t:党员`,
+/// `s:标题人名冒号`), rendered from the document it was found in.
+fn render(doc: &Document, o: &Occurrence) -> String {
+    let token = |i: u32| doc.word(&doc.tokens[i as usize]);
+    match o.ns {
+        WORD => format!("w:{}", token(o.a)),
+        BIGRAM => format!("b:{} {}", token(o.a), token(o.b)),
+        TITLE => format!("t:{}", token(o.a)),
+        SHAPE => format!("s:{}", story_shape(doc)[o.a as usize]),
+        _ => {
+            let s: String = doc
+                .text
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .skip(o.a as usize)
+                .take(o.b as usize)
+                .collect();
+            format!("c:{s}")
+        }
     }
 }
 
@@ -101,25 +133,62 @@ impl FeatureConfig {
     }
 }
 
-/// The fitted feature space: names, IDF and the hash index.
+/// The fitted feature space: keys and IDF. Feature `i` is the `i`-th smallest key, so
+/// the sorted key array is itself the index: a lookup reads one bucket of a prefix table and a
+/// few neighbouring keys, and loading a model builds nothing but that table.
 #[derive(Debug, Clone)]
 pub struct Vocabulary {
     config: FeatureConfig,
-    names: Vec<String>,
+    keys: Vec<u64>,
     idf: Vec<f32>,
-    index: FxHashMap<u64, u32>,
+    /// `buckets[b]..buckets[b + 1]` holds the keys whose top bits are `b`.
+    buckets: Vec<u32>,
+    shift: u32,
 }
 
-/// The serialized form of a [`Vocabulary`] (the index is rebuilt on load).
+/// The serialized form of a [`Vocabulary`] (the bucket table is rebuilt on load).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VocabularyFile {
     /// Feature families and weights.
     pub config: FeatureConfig,
-    /// Feature names, `w:`/`b:`/`c:`/`t:` prefixed.
-    pub names: Vec<String>,
+    /// Feature keys (64-bit hashes of the features' text), strictly ascending. Names are not
+    /// stored: an explanation renders them from the document it explains.
+    #[serde(with = "u64_base64")]
+    pub keys: Vec<u64>,
     /// Inverse document frequency per feature.
     #[serde(with = "f32_base64")]
     pub idf: Vec<f32>,
+}
+
+/// Long `u64` arrays in the model file as base64 of their little-endian bytes.
+pub mod u64_base64 {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the array as one base64 string.
+    pub fn serialize<S: Serializer>(values: &[u64], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    /// Reads the array back; a length that is not a whole number of `u64`s is an error.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let bytes = STANDARD
+            .decode(text.as_bytes())
+            .map_err(|e| serde::de::Error::custom(format!("bad base64 array: {e}")))?;
+        if bytes.len() % 8 != 0 {
+            return Err(serde::de::Error::custom(format!(
+                "bad array: {} bytes is not a whole number of u64",
+                bytes.len()
+            )));
+        }
+        Ok(bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+            .collect())
+    }
 }
 
 /// Long `f32` arrays in the model file as base64 of their little-endian bytes: a third of the
@@ -154,6 +223,8 @@ pub mod f32_base64 {
     }
 }
 
+/// FNV-1a over the block byte and the feature's text; [`Fnv::key`] mixes the result so that
+/// its top bits are uniform (they pick the bucket of the index).
 struct Fnv(u64);
 
 impl Fnv {
@@ -170,80 +241,78 @@ impl Fnv {
             self.byte(b);
         }
     }
+    /// The feature key: the hash through murmur3's 64-bit finalizer.
+    fn key(&self) -> u64 {
+        let mut k = self.0;
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        k ^ (k >> 33)
+    }
 }
 
-fn key_of_name(name: &str) -> u64 {
-    let (ns, rest) = name.split_at(2);
-    let mut h = Fnv::new(ns.as_bytes()[0]);
-    h.bytes(rest.as_bytes());
-    h.0
-}
-
-/// Calls `emit(key, block, name)` for every feature occurrence of `doc`; `name` renders the
-/// feature's readable name only when asked.
-fn for_each_feature(
-    doc: &Document,
-    config: &FeatureConfig,
-    mut emit: impl FnMut(u64, u8, &dyn Fn() -> String),
-) {
+/// Calls `emit` for every feature occurrence of `doc`.
+fn for_each_feature(doc: &Document, config: &FeatureConfig, mut emit: impl FnMut(Occurrence)) {
+    let mut at = |key: u64, ns: u8, a: usize, b: usize| {
+        emit(Occurrence {
+            key,
+            a: a as u32,
+            b: b as u32,
+            ns,
+        })
+    };
     if config.words > 0.0 {
-        let mut previous: Option<&str> = None;
-        for t in doc.words() {
+        let mut previous: Option<usize> = None;
+        for (i, t) in doc.tokens.iter().enumerate() {
+            if t.kind == Kind::Punct {
+                continue;
+            }
             let w = doc.word(t);
             if t.kind == Kind::Content {
                 let mut h = Fnv::new(WORD);
                 h.bytes(w.as_bytes());
-                emit(h.0, WORD, &|| format!("w:{w}"));
+                at(h.key(), WORD, i, 0);
             }
             if config.word_bigrams {
                 if let Some(p) = previous {
                     let mut h = Fnv::new(BIGRAM);
-                    h.bytes(p.as_bytes());
+                    h.bytes(doc.word(&doc.tokens[p]).as_bytes());
                     h.byte(b' ');
                     h.bytes(w.as_bytes());
-                    emit(h.0, BIGRAM, &|| format!("b:{p} {w}"));
+                    at(h.key(), BIGRAM, p, i);
                 }
             }
-            previous = Some(w);
+            previous = Some(i);
         }
     }
     if config.title > 0.0 {
-        for t in doc
-            .tokens
-            .iter()
-            .filter(|t| t.end as usize <= doc.title_end && t.kind == Kind::Content)
-        {
-            let w = doc.word(t);
-            let mut h = Fnv::new(TITLE);
-            h.bytes(w.as_bytes());
-            emit(h.0, TITLE, &|| format!("t:{w}"));
+        for (i, t) in doc.tokens.iter().enumerate() {
+            if t.end as usize <= doc.title_end && t.kind == Kind::Content {
+                let mut h = Fnv::new(TITLE);
+                h.bytes(doc.word(t).as_bytes());
+                at(h.key(), TITLE, i, 0);
+            }
         }
     }
     if config.shape > 0.0 {
-        for name in story_shape(doc) {
+        for (i, name) in story_shape(doc).iter().enumerate() {
             let mut h = Fnv::new(SHAPE);
             h.bytes(name.as_bytes());
-            emit(h.0, SHAPE, &|| format!("s:{name}"));
+            at(h.key(), SHAPE, i, 0);
         }
     }
     if config.chars > 0.0 {
         let (lo, hi) = config.char_range;
-        let chars: Vec<(usize, char)> = doc
-            .text
-            .char_indices()
-            .filter(|(_, c)| c.is_alphanumeric())
-            .collect();
+        let chars: Vec<char> = doc.text.chars().filter(|c| c.is_alphanumeric()).collect();
         for n in lo..=hi {
-            for w in chars.windows(n) {
+            for (start, w) in chars.windows(n).enumerate() {
                 let mut h = Fnv::new(CHAR);
                 let mut buf = [0u8; 4];
-                for (_, c) in w {
+                for c in w {
                     h.bytes(c.encode_utf8(&mut buf).as_bytes());
                 }
-                emit(h.0, CHAR, &|| {
-                    let s: String = w.iter().map(|(_, c)| c).collect();
-                    format!("c:{s}")
-                });
+                at(h.key(), CHAR, start, n);
             }
         }
     }
@@ -323,82 +392,116 @@ fn block_of(ns: u8) -> usize {
 impl Vocabulary {
     /// Learns the features that occur in at least `config.min_df` of `docs`, and their IDF.
     pub fn fit(docs: &[Document], config: &FeatureConfig) -> Vocabulary {
-        let keys: Vec<Vec<u64>> = parallel_map(docs, |d| {
-            let mut k = Vec::new();
-            for_each_feature(d, config, |key, _, _| k.push(key));
+        Vocabulary::fit_transform(docs, config).0
+    }
+
+    /// [`Vocabulary::fit`] and [`Vocabulary::vectorize_all`] in one go.
+    pub fn fit_transform(
+        docs: &[Document],
+        config: &FeatureConfig,
+    ) -> (Vocabulary, Vec<SparseVec>) {
+        use rayon::prelude::*;
+        // Each document's features, counted: (key, block, term frequency), sorted by key.
+        let per_doc: Vec<Vec<(u64, u8, u32)>> = parallel_map(docs, |d| {
+            let mut k: Vec<(u64, u8)> = Vec::new();
+            for_each_feature(d, config, |o| k.push((o.key, o.ns)));
             k.sort_unstable();
-            k.dedup();
-            k
+            let mut counted: Vec<(u64, u8, u32)> = Vec::with_capacity(k.len());
+            for run in k.chunk_by(|a, b| a.0 == b.0) {
+                counted.push((run[0].0, run[0].1, run.len() as u32));
+            }
+            counted
         });
-        let mut df: FxHashMap<u64, u32> = FxHashMap::default();
-        for k in &keys {
-            for &key in k {
-                *df.entry(key).or_default() += 1;
+        let mut all: Vec<u64> = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
+        for k in &per_doc {
+            all.extend(k.iter().map(|e| e.0));
+        }
+        all.par_sort_unstable();
+        let min_df = config.min_df.max(1) as usize;
+        let n = docs.len() as f32;
+        let (mut keys, mut idf) = (Vec::new(), Vec::new());
+        for run in all.chunk_by(|a, b| a == b) {
+            if run.len() >= min_df {
+                keys.push(run[0]);
+                idf.push(((1.0 + n) / (1.0 + run.len() as f32)).ln() + 1.0);
             }
         }
-        drop(keys);
-        let min_df = config.min_df.max(1);
-        // Names in first-seen order over the documents: deterministic and independent of hashing.
-        let mut index: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut names = Vec::new();
-        let mut idf = Vec::new();
-        let n = docs.len() as f32;
-        for d in docs {
-            for_each_feature(d, config, |key, _, name| {
-                let count = df.get(&key).copied().unwrap_or(0);
-                if count >= min_df && !index.contains_key(&key) {
-                    index.insert(key, names.len() as u32);
-                    names.push(name());
-                    idf.push(((1.0 + n) / (1.0 + count as f32)).ln() + 1.0);
-                }
-            });
+        drop(all);
+        let vocabulary = Vocabulary::from_parts(config.clone(), keys, idf);
+        let xs = parallel_map(&per_doc, |counted| {
+            let mut entries: Vec<(u32, u8, u32)> = counted
+                .iter()
+                .filter_map(|&(key, ns, tf)| vocabulary.lookup(key).map(|i| (i, ns, tf)))
+                .collect();
+            entries.sort_unstable();
+            vocabulary.weigh(entries.into_iter())
+        });
+        (vocabulary, xs)
+    }
+
+    fn from_parts(config: FeatureConfig, keys: Vec<u64>, idf: Vec<f32>) -> Vocabulary {
+        // About eight keys per bucket: the table stays small enough for the cache, and a
+        // bucket's keys share a cache line or two.
+        let bits = (keys.len() / 8)
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(1);
+        let shift = 64 - bits;
+        let mut buckets = vec![0u32; (1usize << bits) + 1];
+        for &k in &keys {
+            buckets[(k >> shift) as usize + 1] += 1;
+        }
+        for b in 1..buckets.len() {
+            buckets[b] += buckets[b - 1];
         }
         Vocabulary {
-            config: config.clone(),
-            names,
+            config,
+            keys,
             idf,
-            index,
+            buckets,
+            shift,
         }
     }
 
-    /// Rebuilds a vocabulary from its serialized form.
-    pub fn from_file(file: VocabularyFile) -> Vocabulary {
-        let index = file
-            .names
+    /// The index of the feature with this key.
+    #[inline]
+    fn lookup(&self, key: u64) -> Option<u32> {
+        let b = (key >> self.shift) as usize;
+        let (lo, hi) = (self.buckets[b] as usize, self.buckets[b + 1] as usize);
+        self.keys[lo..hi]
             .iter()
-            .enumerate()
-            .map(|(i, n)| (key_of_name(n), i as u32))
-            .collect();
-        Vocabulary {
-            config: file.config,
-            names: file.names,
-            idf: file.idf,
-            index,
+            .position(|&k| k == key)
+            .map(|p| (lo + p) as u32)
+    }
+
+    /// Rebuilds a vocabulary from its serialized form; `None` when its arrays disagree (keys
+    /// not strictly ascending, or not one IDF per key).
+    pub fn from_file(file: VocabularyFile) -> Option<Vocabulary> {
+        let ascending = file.keys.windows(2).all(|w| w[0] < w[1]);
+        if !ascending || file.idf.len() != file.keys.len() {
+            return None;
         }
+        Some(Vocabulary::from_parts(file.config, file.keys, file.idf))
     }
 
     /// The serialized form.
     pub fn to_file(&self) -> VocabularyFile {
         VocabularyFile {
             config: self.config.clone(),
-            names: self.names.clone(),
+            keys: self.keys.clone(),
             idf: self.idf.clone(),
         }
     }
 
     /// Number of features.
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.keys.len()
     }
 
     /// Whether there are no features.
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
-    /// The readable name of feature `i` (`w:党员`, `b:驻村 第一书记`, `c:党员`, `t:党员`).
-    pub fn name(&self, i: u32) -> &str {
-        &self.names[i as usize]
+        self.keys.is_empty()
     }
 
     /// The feature families this vocabulary was fitted with.
@@ -414,23 +517,36 @@ impl Vocabulary {
     /// [`Vocabulary::vectorize`] from features already extracted, with this vocabulary's
     /// families or more (see [`FeatureConfig::union`]): keys it does not know are skipped.
     pub fn vectorize_keys(&self, keys: &FeatureKeys) -> SparseVec {
-        let mut hits: Vec<(u32, u8)> = keys
+        self.vectorize_traced(keys).0
+    }
+
+    /// [`Vocabulary::vectorize_keys`], and per entry of the vector the position in `keys` of
+    /// one occurrence of it (see [`Vocabulary::names`]).
+    pub fn vectorize_traced(&self, keys: &FeatureKeys) -> (SparseVec, Vec<u32>) {
+        let mut hits: Vec<(u32, u32)> = keys
             .0
             .iter()
-            .filter_map(|&(key, ns)| self.index.get(&key).map(|&i| (i, ns)))
+            .enumerate()
+            .filter_map(|(p, o)| self.lookup(o.key).map(|i| (i, p as u32)))
             .collect();
         hits.sort_unstable();
-        let mut v: SparseVec = Vec::with_capacity(hits.len());
-        let mut block_of_entry: Vec<usize> = Vec::with_capacity(hits.len());
+        let mut counted = Vec::with_capacity(hits.len());
+        let mut from = Vec::with_capacity(hits.len());
+        for run in hits.chunk_by(|a, b| a.0 == b.0) {
+            let (i, p) = run[0];
+            counted.push((i, keys.0[p as usize].ns, run.len() as u32));
+            from.push(p);
+        }
+        (self.weigh(counted.into_iter()), from)
+    }
+
+    /// Sublinear TF × IDF of `(feature, block, tf)` entries sorted by feature, each block
+    /// L2-normalized and scaled by its weight.
+    fn weigh(&self, entries: impl ExactSizeIterator<Item = (u32, u8, u32)>) -> SparseVec {
+        let mut v: SparseVec = Vec::with_capacity(entries.len());
+        let mut block_of_entry: Vec<usize> = Vec::with_capacity(entries.len());
         let mut norms = [0f32; 5];
-        let mut j = 0;
-        while j < hits.len() {
-            let (i, ns) = hits[j];
-            let mut tf = 0;
-            while j < hits.len() && hits[j].0 == i {
-                tf += 1;
-                j += 1;
-            }
+        for (i, ns, tf) in entries {
             let x = (1.0 + (tf as f32).ln()) * self.idf[i as usize];
             let b = block_of(ns);
             norms[b] += x * x;
@@ -448,6 +564,27 @@ impl Vocabulary {
             }
         }
         v
+    }
+
+    /// Readable names (`w:党员`, `b:驻村 第一书记`, `t:党员`, `s:标题人名冒号`, `c:党员`) of
+    /// features `wanted` of `doc`, whose keys and trace came from
+    /// [`Vocabulary::vectorize_traced`]; a feature not in the vector gets `None`.
+    pub fn names(
+        &self,
+        doc: &Document,
+        keys: &FeatureKeys,
+        x: &SparseVec,
+        trace: &[u32],
+        wanted: &[u32],
+    ) -> Vec<Option<String>> {
+        wanted
+            .iter()
+            .map(|j| {
+                x.binary_search_by_key(j, |e| e.0)
+                    .ok()
+                    .map(|e| render(doc, &keys.0[trace[e] as usize]))
+            })
+            .collect()
     }
 
     /// [`Vocabulary::vectorize`] over many documents on all cores.
@@ -485,16 +622,33 @@ mod tests {
             title: 1.0,
             ..FeatureConfig::default()
         };
-        let v = Vocabulary::fit(&d, &config);
-        let names: Vec<&str> = (0..v.len() as u32).map(|i| v.name(i)).collect();
-        assert!(names.contains(&"w:驻村第一书记"), "{names:?}");
-        assert!(!names.contains(&"w:合作社"), "df 1 kept: {names:?}");
+        let (v, xs) = Vocabulary::fit_transform(&d, &config);
+        let names_of = |doc: &Document| {
+            let keys = FeatureKeys::of(doc, &config);
+            let (x, trace) = v.vectorize_traced(&keys);
+            let all: Vec<u32> = x.iter().map(|e| e.0).collect();
+            v.names(doc, &keys, &x, &trace, &all)
+                .into_iter()
+                .map(|n| n.expect("every entry has a name"))
+                .collect::<Vec<String>>()
+        };
+        let names = names_of(&d[0]);
+        assert!(names.contains(&"w:驻村第一书记".to_string()), "{names:?}");
         assert!(
-            names.contains(&"c:驻村") && names.contains(&"t:党员"),
+            names.contains(&"c:驻村".to_string()) && names.contains(&"t:党员".to_string()),
             "{names:?}"
         );
-        let back = Vocabulary::from_file(v.to_file());
+        assert!(!names.iter().any(|n| n == "w:带领"), "df 1 kept: {names:?}");
+        assert!(!names_of(&d[2]).contains(&"w:合作社".to_string()));
+        let back = Vocabulary::from_file(v.to_file()).expect("consistent");
         assert_eq!(back.vectorize(&d[0]), v.vectorize(&d[0]));
+        assert_eq!(xs[1], v.vectorize(&d[1]));
+        let mut bad = v.to_file();
+        bad.keys.swap(0, 1);
+        assert!(
+            Vocabulary::from_file(bad).is_none(),
+            "unsorted keys accepted"
+        );
     }
 
     #[test]

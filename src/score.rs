@@ -120,6 +120,18 @@ impl Analyzer {
         }
     }
 
+    /// Segments only: themes and criteria are left empty (for training a model whose
+    /// combiner does not use them).
+    pub fn segment(&self, submissions: &[Submission]) -> Analysis {
+        let docs = self.segmenter.documents(submissions);
+        let n = docs.len();
+        Analysis {
+            docs,
+            themes: vec![ThemeScores::default(); n],
+            criteria: vec![CriteriaScores::default(); n],
+        }
+    }
+
     /// Scores a batch, with the model when one is given.
     pub fn screen(&self, submissions: &[Submission], model: Option<&SelectionModel>) -> Screening {
         self.assess(self.analyze(submissions), model)

@@ -204,25 +204,15 @@ impl Default for Segmenter {
     }
 }
 
-/// Maps `f` over `items` on all cores, in order. Used by every per-document stage.
+/// Maps `f` over `items` on rayon's pool (all cores unless `--threads` says otherwise), in
+/// order: the result is the same as a sequential map whatever the number of threads. Used by
+/// every per-document stage.
 pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    if threads <= 1 {
+    use rayon::prelude::*;
+    if items.len() < 2 || rayon::current_num_threads() == 1 {
         return items.iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a worker thread panicked"))
-            .collect()
-    })
+    items.par_iter().map(&f).collect()
 }
 
 /// Adds `word [freq] [tag]` lines; a missing frequency is computed so the word stays whole.

@@ -142,7 +142,7 @@ impl ThemeSet {
 }
 
 /// How strongly one document matches each theme.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ThemeScores {
     /// Relevance per theme, in [0, 1], in theme order.
     pub relevance: Vec<f32>,

@@ -20,6 +20,10 @@ use xuanti::themes::ThemeSet;
 #[derive(Debug, Parser)]
 #[command(name = "xuanti", version, about, long_about = None)]
 pub struct Cli {
+    /// Worker threads (default: one per core; 1 runs everything on the main thread). The
+    /// output is the same for any number.
+    #[arg(long, short = 'j', global = true, value_name = "N")]
+    threads: Option<std::num::NonZeroUsize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,6 +40,12 @@ enum Command {
 
 /// Runs one subcommand.
 pub fn run(cli: Cli) -> Result<()> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.get())
+            .build_global()
+            .context("cannot start the worker threads")?;
+    }
     match cli.command {
         Command::Rank(a) => rank::run(a),
         Command::Train(a) => train::run(a),

@@ -37,7 +37,13 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let batch = args.input_args.read(&args.input)?;
     let themes = args.input_args.theme_set()?;
     let analyzer = args.input_args.analyzer(&themes)?;
-    let analysis = analyzer.analyze(&batch.submissions());
+    // Keyword themes and criteria are computed only when the combiner uses them.
+    let options = args.learn.options()?;
+    let analysis = if options.use_criteria || options.use_themes {
+        analyzer.analyze(&batch.submissions())
+    } else {
+        analyzer.segment(&batch.submissions())
+    };
     let model = fit(
         &batch,
         &analysis,

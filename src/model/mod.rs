@@ -24,12 +24,14 @@ use crate::eval::average_precision;
 use crate::featurize::{FeatureConfig, FeatureKeys, SparseVec, Vocabulary, VocabularyFile};
 use crate::segment::{parallel_map, Document};
 use crate::themes::{ThemeScores, ThemeSet};
-use learn::{fit_linear, fit_nb, sigmoid, stratified_folds, LinearModel, Loss, Stacker, SvmParams};
+use learn::{
+    fit_linear, fit_nb, fit_path, sigmoid, stratified_folds, LinearModel, Loss, Stacker, SvmParams,
+};
 
 /// Marks a xuanti model file.
 pub const FORMAT: &str = "xuanti-model";
 /// The model-file version this build writes and reads.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// How a model is trained. Every field has a default chosen on the dev protocol (README).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -383,6 +385,33 @@ impl Splits {
         out
     }
 
+    /// [`Splits::margins`] for a family of models fitted together (one per C of a grid):
+    /// per model, the held-out margins.
+    fn margins_path(
+        &self,
+        xs: &[SparseVec],
+        fit: impl Fn(&[usize]) -> Vec<LinearModel> + Sync,
+    ) -> Vec<Vec<f32>> {
+        let scored: Vec<Vec<Vec<(usize, f32)>>> = parallel_map(&self.parts, |(train, test)| {
+            fit(train)
+                .iter()
+                .map(|model| test.iter().map(|&i| (i, model.margin(&xs[i]))).collect())
+                .collect()
+        });
+        let k = scored.first().map_or(0, |s| s.len());
+        (0..k)
+            .map(|m| {
+                let mut out = vec![f32::NAN; xs.len()];
+                for part in &scored {
+                    for &(i, s) in &part[m] {
+                        out[i] = s;
+                    }
+                }
+                out
+            })
+            .collect()
+    }
+
     /// Mean over parts of the AP of `scores` on that part's held-out rows.
     fn mean_ap(&self, scores: &[f32], y: &[bool]) -> f64 {
         let aps: Vec<f64> = self
@@ -421,8 +450,7 @@ impl SelectionModel {
                 ),
             });
         }
-        let vocabulary = Vocabulary::fit(set.docs, &options.features);
-        let xs = vocabulary.vectorize_all(set.docs);
+        let (vocabulary, xs) = Vocabulary::fit_transform(set.docs, &options.features);
         let nf = vocabulary.len();
         let recency = recency_weights(set.years, options.recency_half_life, n);
         let splits = set
@@ -439,11 +467,19 @@ impl SelectionModel {
         // C by cross-validated AP, weighted towards recent rows like the fit itself.
         let mut per_c = Vec::new();
         let mut best: Option<(f32, f64, Vec<f32>)> = None;
-        for &c in &options.c_grid {
-            let oof = splits.margins(&xs, |train| {
-                let cost = costs(set.labels, &recency, train);
-                fit_linear(&xs, train, set.labels, &cost, nf, &svm_params(c))
-            });
+        let path = splits.margins_path(&xs, |train| {
+            let cost = costs(set.labels, &recency, train);
+            fit_path(
+                &xs,
+                train,
+                set.labels,
+                &cost,
+                nf,
+                &svm_params(1.0),
+                &options.c_grid,
+            )
+        });
+        for (&c, oof) in options.c_grid.iter().zip(path) {
             let ap = splits.mean_ap(&oof, set.labels);
             per_c.push((c, ap));
             if best.as_ref().is_none_or(|b| ap > b.1) {
@@ -538,12 +574,21 @@ impl SelectionModel {
         };
         let mut scores = parallel_map(&rows, |&i| {
             let keys = FeatureKeys::of(&docs[i], &config);
-            let x = self.vocabulary.vectorize_keys(&keys);
+            let (x, trace) = self.vocabulary.vectorize_traced(&keys);
             let theme_x = self
                 .theme_vocabulary
                 .as_ref()
                 .map(|v| v.vectorize_keys(&keys));
-            self.score_one(&x, theme_x.as_ref(), &criteria[i], &themes[i])
+            let mut s = self.score_one(&x, theme_x.as_ref(), &criteria[i], &themes[i]);
+            let top = self.svm.top_contributions(&x, 8);
+            let wanted: Vec<u32> = top.iter().map(|t| t.0).collect();
+            let names = self.vocabulary.names(&docs[i], &keys, &x, &trace, &wanted);
+            s.terms = top
+                .into_iter()
+                .zip(names)
+                .filter_map(|((_, c), name)| Some((name?, c)))
+                .collect();
+            s
         });
         let rate = match self.pick_rate {
             PickRate::Trained if docs.len() >= RATE_MATCH_MIN_ROWS => {
@@ -583,12 +628,6 @@ impl SelectionModel {
         let nb = self.nb.as_ref().map(|m| m.margin(x));
         let z = signals_of(&self.training.options, svm, nb, criteria, themes);
         let contributions = self.stacker.contributions(&z);
-        let terms = self
-            .svm
-            .top_contributions(x, 8)
-            .into_iter()
-            .map(|(j, c)| (self.vocabulary.name(j).to_string(), c))
-            .collect();
         ModelScore {
             probability: self.stacker.probability(&z),
             signals: self
@@ -598,7 +637,7 @@ impl SelectionModel {
                 .cloned()
                 .zip(contributions)
                 .collect(),
-            terms,
+            terms: Vec::new(),
             themes: match theme_x {
                 Some(tx) => self
                     .theme_models
@@ -683,11 +722,8 @@ impl SelectionModel {
         }
         let file: ModelFile =
             serde_json::from_slice(&bytes).map_err(|e| bad(format!("damaged model file: {e}")))?;
-        let features = file.vocabulary.names.len();
-        let mut lengths = vec![
-            ("vocabulary IDF", file.vocabulary.idf.len()),
-            ("SVM weights", file.svm.weights.len()),
-        ];
+        let features = file.vocabulary.keys.len();
+        let mut lengths = vec![("SVM weights", file.svm.weights.len())];
         if let Some(nb) = &file.nb {
             lengths.push(("naive Bayes weights", nb.weights.len()));
         }
@@ -698,22 +734,14 @@ impl SelectionModel {
                 )));
             }
         }
-        let theme_features = file
-            .theme_vocabulary
-            .as_ref()
-            .map(|v| (v.names.len(), v.idf.len()));
+        let theme_features = file.theme_vocabulary.as_ref().map(|v| v.keys.len());
         match theme_features {
             None if !file.theme_models.is_empty() => {
                 return Err(bad(
                     "damaged model file: theme models without their vocabulary".into(),
                 ))
             }
-            Some((names, idf)) if idf != names => {
-                return Err(bad(format!(
-                    "damaged model file: {idf} theme vocabulary IDF for {names} features"
-                )))
-            }
-            Some((names, _)) => {
+            Some(names) => {
                 if let Some(t) = file
                     .theme_models
                     .iter()
@@ -738,14 +766,25 @@ impl SelectionModel {
                 "damaged model file: the combiner's arrays do not match its signals".into(),
             ));
         }
-        let vocabulary = Vocabulary::from_file(file.vocabulary);
+        let vocabulary = |v: VocabularyFile, what: &str| {
+            Vocabulary::from_file(v).ok_or_else(|| {
+                bad(format!(
+                    "damaged model file: the {what} keys, names and IDF do not match"
+                ))
+            })
+        };
+        let theme_vocabulary = match file.theme_vocabulary {
+            Some(v) => Some(vocabulary(v, "theme vocabulary")?),
+            None => None,
+        };
+        let vocabulary = vocabulary(file.vocabulary, "vocabulary")?;
         Ok(SelectionModel {
             vocabulary,
             svm: file.svm,
             nb: file.nb,
             stacker: file.stacker,
             themes: file.themes,
-            theme_vocabulary: file.theme_vocabulary.map(Vocabulary::from_file),
+            theme_vocabulary,
             theme_models: file.theme_models,
             training: file.training,
             pick_rate: PickRate::default(),
@@ -795,8 +834,7 @@ fn train_themes(
 ) -> (Vocabulary, Vec<ThemeModel>) {
     let rows: Vec<usize> = (0..labels.len()).filter(|&i| labels[i].is_some()).collect();
     let labelled: Vec<Document> = rows.iter().map(|&r| docs[r].clone()).collect();
-    let vocabulary = Vocabulary::fit(&labelled, &options.theme_features);
-    let sub = vocabulary.vectorize_all(&labelled);
+    let (vocabulary, sub) = Vocabulary::fit_transform(&labelled, &options.theme_features);
     drop(labelled);
     let nf = vocabulary.len();
     let mut names: Vec<String> = Vec::new();
@@ -826,11 +864,11 @@ fn train_themes(
             seed: options.seed,
         };
         let mut best: Option<(f32, f64, Vec<f32>)> = None;
-        for &c in &options.c_grid {
-            let oof = splits.margins(&sub, |train| {
-                let cost = costs(&y, &ones, train);
-                fit_linear(&sub, train, &y, &cost, nf, &params(c))
-            });
+        let path = splits.margins_path(&sub, |train| {
+            let cost = costs(&y, &ones, train);
+            fit_path(&sub, train, &y, &cost, nf, &params(1.0), &options.c_grid)
+        });
+        for (&c, oof) in options.c_grid.iter().zip(path) {
             let ap = splits.mean_ap(&oof, &y);
             if best.as_ref().is_none_or(|b| ap > b.1) {
                 best = Some((c, ap, oof));

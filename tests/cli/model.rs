@@ -21,7 +21,7 @@ fn train_writes_the_model_and_rank_gives_probabilities() {
     assert!(env.exists("model.json"), "model.json not written");
     let model: serde_json::Value = serde_json::from_str(&env.read("model.json")).unwrap();
     assert_same("format", "xuanti-model", model["format"].as_str().unwrap());
-    assert_same("version", 1, model["version"].as_u64().unwrap());
+    assert_same("version", 2, model["version"].as_u64().unwrap());
     let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "model.json"]));
     assert_same("rows", SUBMISSIONS.lines().count() - 1, ranked.rows.len());
     let scores = ranked.scores();
@@ -277,4 +277,12 @@ fn ranked_with_a_learned_built_in_theme() -> Ranked {
         "m.json",
     ]);
     Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "m.json"]))
+}
+
+#[test]
+fn one_thread_and_many_give_byte_identical_rankings() {
+    let env = trained(&["--themes-col", "主题"]);
+    let one = env.ok(&["-j", "1", "rank", "in.csv", "--model", "model.json"]);
+    let many = env.ok(&["--threads", "3", "rank", "in.csv", "--model", "model.json"]);
+    assert_same("ranking with 1 and 3 threads", one, many);
 }
