@@ -209,6 +209,9 @@ pub struct SelectionModel {
     /// The theme models' own feature space (`None` when no themes were learned).
     theme_vocabulary: Option<Vocabulary>,
     theme_models: Vec<ThemeModel>,
+    /// The theme models' weights feature-major (`[feature][theme]`): one theme feature's
+    /// weights for every theme share a cache line or two, so scoring all themes is one pass.
+    theme_weights: Vec<f32>,
     training: TrainingInfo,
     /// How a batch's probabilities are matched to a pick rate (a run setting, not saved).
     pick_rate: PickRate,
@@ -553,6 +556,7 @@ impl SelectionModel {
             stacker,
             themes: themes.clone(),
             theme_vocabulary,
+            theme_weights: feature_major(&theme_models),
             theme_models,
             training,
             pick_rate: PickRate::default(),
@@ -639,11 +643,22 @@ impl SelectionModel {
                 .collect(),
             terms: Vec::new(),
             themes: match theme_x {
-                Some(tx) => self
-                    .theme_models
-                    .iter()
-                    .map(|t| t.platt.probability(&[t.linear.margin(tx)]))
-                    .collect(),
+                Some(tx) => {
+                    let t = self.theme_models.len();
+                    let mut margins: Vec<f32> =
+                        self.theme_models.iter().map(|m| m.linear.bias).collect();
+                    for &(j, v) in tx {
+                        let row = &self.theme_weights[j as usize * t..(j as usize + 1) * t];
+                        for (m, w) in margins.iter_mut().zip(row) {
+                            *m += w * v;
+                        }
+                    }
+                    self.theme_models
+                        .iter()
+                        .zip(margins)
+                        .map(|(m, margin)| m.platt.probability(&[margin]))
+                        .collect()
+                }
                 None => Vec::new(),
             },
         }
@@ -785,11 +800,25 @@ impl SelectionModel {
             stacker: file.stacker,
             themes: file.themes,
             theme_vocabulary,
+            theme_weights: feature_major(&file.theme_models),
             theme_models: file.theme_models,
             training: file.training,
             pick_rate: PickRate::default(),
         })
     }
+}
+
+/// The theme models' weights laid out feature-major.
+fn feature_major(models: &[ThemeModel]) -> Vec<f32> {
+    let t = models.len();
+    let nf = models.first().map_or(0, |m| m.linear.weights.len());
+    let mut out = vec![0f32; nf * t];
+    for (k, m) in models.iter().enumerate() {
+        for (j, &w) in m.linear.weights.iter().enumerate() {
+            out[j * t + k] = w;
+        }
+    }
+    out
 }
 
 /// 0.5^((newest − year) / half-life), or all ones.
