@@ -1,6 +1,7 @@
 //! CSV file → [`Batch`]: decodes UTF-8 (with or without BOM), UTF-16 (with BOM) or GBK/GB18030,
 //! finds the id, title, unit and text columns by name, and keeps every cell for the output.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -47,6 +48,186 @@ pub struct Columns {
     pub unit: Option<usize>,
     /// Index of the text column.
     pub text: Option<usize>,
+}
+
+impl Columns {
+    /// The submission in `row`.
+    pub fn submission(&self, row: &Row) -> Submission {
+        let cell = |col: Option<usize>| {
+            col.and_then(|i| row.cells.get(i))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let id = cell(self.id);
+        Submission {
+            id: if id.is_empty() {
+                row.line.to_string()
+            } else {
+                id
+            },
+            title: cell(self.title),
+            unit: cell(self.unit),
+            text: cell(self.text),
+        }
+    }
+}
+
+/// A CSV file read a chunk of rows at a time, so that a file larger than memory can be
+/// ranked: the same decoding, delimiter and column rules as [`Batch`], decided on the first
+/// megabyte.
+pub struct BatchReader {
+    /// Where it comes from.
+    pub path: PathBuf,
+    /// Header cells, as written (trimmed).
+    pub headers: Vec<String>,
+    /// Where the roles are.
+    pub columns: Columns,
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    record: csv::StringRecord,
+}
+
+impl std::fmt::Debug for BatchReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchReader")
+            .field("path", &self.path)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How many bytes the encoding and the delimiter are decided on.
+const SNIFF_BYTES: usize = 1 << 20;
+
+impl BatchReader {
+    /// Opens `path`, decides its encoding and delimiter, reads the header and resolves the
+    /// role columns.
+    pub fn open(path: &Path, overrides: &ColumnOverrides) -> Result<BatchReader> {
+        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut prefix = Vec::with_capacity(SNIFF_BYTES.min(1 << 16));
+        (&mut file)
+            .take(SNIFF_BYTES as u64)
+            .read_to_end(&mut prefix)
+            .map_err(|e| Error::io(path, e))?;
+        let whole = prefix.len() < SNIFF_BYTES;
+        let source: Box<dyn Read + Send> =
+            Box::new(std::io::Cursor::new(prefix.clone()).chain(file));
+        let (source, head): (Box<dyn Read + Send>, String) =
+            match encoding_rs::Encoding::for_bom(&prefix) {
+                Some((encoding, _)) => (
+                    Box::new(DecodingReader::new(source, encoding)),
+                    encoding.decode(&prefix).0.into_owned(),
+                ),
+                None => match std::str::from_utf8(&prefix) {
+                    Ok(text) => (source, text.to_string()),
+                    // A multi-byte character cut by the sniffing window is still UTF-8.
+                    Err(e) if !whole && e.error_len().is_none() => (
+                        source,
+                        String::from_utf8_lossy(&prefix[..e.valid_up_to()]).into_owned(),
+                    ),
+                    Err(_) => (
+                        Box::new(DecodingReader::new(source, encoding_rs::GB18030)),
+                        encoding_rs::GB18030.decode(&prefix).0.into_owned(),
+                    ),
+                },
+            };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(sniff_delimiter(&head))
+            .flexible(false)
+            .from_reader(source);
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| csv_error(path, e))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let columns = resolve_columns(path, &headers, overrides)?;
+        Ok(BatchReader {
+            path: path.to_path_buf(),
+            headers,
+            columns,
+            reader,
+            record: csv::StringRecord::new(),
+        })
+    }
+
+    /// Up to `max` more data rows (blank rows skipped); empty at the end of the file.
+    pub fn next_rows(&mut self, max: usize) -> Result<Vec<Row>> {
+        let mut rows = Vec::new();
+        while rows.len() < max {
+            let more = self
+                .reader
+                .read_record(&mut self.record)
+                .map_err(|e| csv_error(&self.path, e))?;
+            if !more {
+                break;
+            }
+            if self.record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            rows.push(Row {
+                line: self.record.position().map_or(0, |p| p.line()),
+                cells: self.record.iter().map(str::to_string).collect(),
+            });
+        }
+        Ok(rows)
+    }
+}
+
+/// Decodes a byte stream of another encoding to UTF-8 as it is read.
+struct DecodingReader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    done: bool,
+}
+
+impl<R: Read> DecodingReader<R> {
+    fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> DecodingReader<R> {
+        DecodingReader {
+            inner,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            input: vec![0; 1 << 16],
+            start: 0,
+            end: 0,
+            eof: false,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for DecodingReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        // The decoder needs room for at least one character.
+        if out.len() < 4 {
+            let mut buf = [0u8; 4];
+            let n = self.read(&mut buf)?;
+            let n = n.min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            return Ok(n);
+        }
+        loop {
+            if self.done {
+                return Ok(0);
+            }
+            if self.start == self.end && !self.eof {
+                self.start = 0;
+                self.end = self.inner.read(&mut self.input)?;
+                self.eof = self.end == 0;
+            }
+            let (result, read, written, _) =
+                self.decoder
+                    .decode_to_utf8(&self.input[self.start..self.end], out, self.eof);
+            self.start += read;
+            // After its last call a decoder must not be used again.
+            self.done = self.eof && result == encoding_rs::CoderResult::InputEmpty;
+            if written > 0 || self.done {
+                return Ok(written);
+            }
+        }
+    }
 }
 
 /// One data row as read: its line in the file and its cells.
@@ -99,11 +280,7 @@ impl Batch {
             .delimiter(delimiter)
             .flexible(false)
             .from_reader(text.as_bytes());
-        let csv_error = |e: csv::Error| Error::Csv {
-            path: path.to_path_buf(),
-            row: e.position().map_or(1, |p| p.line()),
-            message: csv_message(&e),
-        };
+        let csv_error = |e: csv::Error| csv_error(path, e);
         let headers: Vec<String> = reader
             .headers()
             .map_err(csv_error)?
@@ -142,26 +319,9 @@ impl Batch {
 
     /// The submissions, in file order.
     pub fn submissions(&self) -> Vec<Submission> {
-        let cell = |row: &Row, col: Option<usize>| {
-            col.and_then(|i| row.cells.get(i))
-                .map(|s| s.trim().to_string())
-                .unwrap_or_default()
-        };
         self.rows
             .iter()
-            .map(|row| {
-                let id = cell(row, self.columns.id);
-                Submission {
-                    id: if id.is_empty() {
-                        row.line.to_string()
-                    } else {
-                        id
-                    },
-                    title: cell(row, self.columns.title),
-                    unit: cell(row, self.columns.unit),
-                    text: cell(row, self.columns.text),
-                }
-            })
+            .map(|row| self.columns.submission(row))
             .collect()
     }
 
@@ -227,6 +387,14 @@ fn sniff_delimiter(text: &str) -> u8 {
         b'\t'
     } else {
         b','
+    }
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    Error::Csv {
+        path: path.to_path_buf(),
+        row: e.position().map_or(1, |p| p.line()),
+        message: csv_message(&e),
     }
 }
 
@@ -335,6 +503,45 @@ mod tests {
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("标题,内容\n党员,驻村\n".as_bytes());
         assert_eq!(batch(&bom).unwrap().columns.title, Some(0));
+    }
+
+    #[test]
+    fn streamed_reading_matches_whole_file_reading_in_every_encoding() {
+        let mut text = String::from("编号,标题,内容\n");
+        for i in 0..3000 {
+            text.push_str(&format!(
+                "{i},标题{i},\"第{i}行：驻村第一书记，\n带领群众修路\"\n"
+            ));
+        }
+        let gbk = encoding_rs::GBK.encode(&text).0.into_owned();
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in [
+            ("utf8.csv", text.as_bytes().to_vec()),
+            ("gbk.csv", gbk),
+            ("utf16.csv", utf16),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let whole = Batch::from_bytes(&path, &bytes, &ColumnOverrides::default()).unwrap();
+            let mut reader = BatchReader::open(&path, &ColumnOverrides::default()).unwrap();
+            assert_eq!(reader.headers, whole.headers, "{name}");
+            let mut rows = Vec::new();
+            loop {
+                let chunk = reader.next_rows(700).unwrap();
+                if chunk.is_empty() {
+                    break;
+                }
+                rows.extend(chunk);
+            }
+            assert_eq!(rows.len(), 3000, "{name}");
+            for (a, b) in rows.iter().zip(&whole.rows) {
+                assert_eq!((a.line, &a.cells), (b.line, &b.cells), "{name}");
+            }
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::criteria::{Criteria, CriteriaScores};
 use crate::model::{ModelScore, SelectionModel, TrainingSet};
 use crate::read::Submission;
 use crate::segment::{Document, Segmenter};
-use crate::themes::{ThemeMatcher, ThemeScores, ThemeSet};
+use crate::themes::{ThemeMatcher, ThemeScores, ThemeSet, ThemeStats};
 
 /// Weights of the cold-start score (no model): best theme relevance, then the criteria in
 /// [`crate::criteria::CRITERIA`] order. A story that fits a theme and is real, vivid and
@@ -109,8 +109,22 @@ impl Analyzer {
 
     /// Segments and scores themes and criteria.
     pub fn analyze(&self, submissions: &[Submission]) -> Analysis {
+        self.analyze_with(submissions, None)
+    }
+
+    /// The keyword-theme statistics of a batch (see [`ThemeMatcher::fit`]).
+    pub fn theme_stats(&self, analysis: &Analysis) -> ThemeStats {
+        self.matcher.fit(&analysis.docs)
+    }
+
+    /// [`Analyzer::analyze`] with keyword-theme statistics from elsewhere (the first chunk of
+    /// a large batch); `None` takes them from these submissions.
+    pub fn analyze_with(&self, submissions: &[Submission], stats: Option<&ThemeStats>) -> Analysis {
         let docs = self.segmenter.documents(submissions);
-        let themes = self.matcher.score(&docs);
+        let themes = match stats {
+            Some(stats) => self.matcher.score_with(stats, &docs),
+            None => self.matcher.score(&docs),
+        };
         let pairs: Vec<(&Document, &ThemeScores)> = docs.iter().zip(&themes).collect();
         let criteria = crate::segment::parallel_map(&pairs, |(d, t)| self.criteria.assess(d, t));
         Analysis {
@@ -139,6 +153,17 @@ impl Analyzer {
 
     /// Scores an analysed batch, with the model when one is given.
     pub fn assess(&self, analysis: Analysis, model: Option<&SelectionModel>) -> Screening {
+        self.assess_with(analysis, model, true)
+    }
+
+    /// [`Analyzer::assess`]; `match_rate: false` leaves out the model's batch pick-rate
+    /// matching (for one chunk of a larger batch: see [`SelectionModel::batch_shift`]).
+    pub fn assess_with(
+        &self,
+        analysis: Analysis,
+        model: Option<&SelectionModel>,
+        match_rate: bool,
+    ) -> Screening {
         let keyword_names: Vec<String> = self
             .themes()
             .names()
@@ -157,8 +182,13 @@ impl Analyzer {
                 .filter(|l| !keyword_names.contains(l))
                 .cloned(),
         );
-        let model_scores =
-            model.map(|m| m.score(&analysis.docs, &analysis.criteria, &analysis.themes));
+        let model_scores = model.map(|m| {
+            if match_rate {
+                m.score(&analysis.docs, &analysis.criteria, &analysis.themes)
+            } else {
+                m.score_unmatched(&analysis.docs, &analysis.criteria, &analysis.themes)
+            }
+        });
         let assessments = analysis
             .themes
             .into_iter()

@@ -177,6 +177,15 @@ pub struct ThemeMatcher {
     patterns: Vec<String>,
 }
 
+/// A batch's statistics for [`ThemeMatcher::score_with`].
+#[derive(Debug, Clone)]
+pub struct ThemeStats {
+    avg_len: f32,
+    idf: Vec<f32>,
+    /// Expansion word → (theme, weight, IDF) per theme it expands.
+    lookup: FxHashMap<String, Vec<(usize, f32, f32)>>,
+}
+
 /// Per document: hit counts of each keyword pattern, and its length in words.
 struct Hits {
     counts: FxHashMap<u32, f32>,
@@ -236,6 +245,13 @@ impl ThemeMatcher {
 
     /// Scores every document of a batch against every theme (batch statistics, feedback).
     pub fn score(&self, docs: &[Document]) -> Vec<ThemeScores> {
+        self.score_with(&self.fit(docs), docs)
+    }
+
+    /// The batch statistics BM25 and the feedback need (IDF, average length, expansion
+    /// words), from `docs`. A batch too large to hold in memory is scored in chunks with the
+    /// statistics of its first chunk.
+    pub fn fit(&self, docs: &[Document]) -> ThemeStats {
         let n_themes = self.themes.themes.len();
         let hits: Vec<Hits> = parallel_map(docs, |d| self.hits(d));
         let n = docs.len().max(1) as f32;
@@ -248,32 +264,44 @@ impl ThemeMatcher {
         }
         let idf: Vec<f32> = df.iter().map(|&d| bm25_idf(n, d)).collect();
         // First pass: the themes' own keywords.
-        let mut raw = vec![vec![0f32; n_themes]; docs.len()];
-        for (d, h) in hits.iter().enumerate() {
-            let norm = K1 * (1.0 - B + B * h.len / avg_len);
-            for (&p, &tf) in &h.counts {
-                let s = idf[p as usize] * tf * (K1 + 1.0) / (tf + norm);
-                for &(t, w) in &self.uses[p as usize] {
-                    raw[d][t] += w * s;
-                }
+        let raw: Vec<Vec<f32>> = hits
+            .iter()
+            .map(|h| self.keyword_scores(h, &idf, avg_len, n_themes))
+            .collect();
+        let expansion = self.feedback_terms(docs, &raw);
+        let mut lookup: FxHashMap<String, Vec<(usize, f32, f32)>> = FxHashMap::default();
+        for (t, terms) in expansion.into_iter().enumerate() {
+            for (w, weight, idf) in terms {
+                lookup.entry(w).or_default().push((t, weight, idf));
             }
         }
-        let expansion = self.feedback_terms(docs, &raw);
-        // Second pass: expansion words, matched as whole tokens.
-        let lookup: FxHashMap<&str, Vec<(usize, f32, f32)>> = {
-            let mut m: FxHashMap<&str, Vec<(usize, f32, f32)>> = FxHashMap::default();
-            for (t, terms) in expansion.iter().enumerate() {
-                for (w, weight, idf) in terms {
-                    m.entry(w.as_str()).or_default().push((t, *weight, *idf));
-                }
+        ThemeStats {
+            avg_len,
+            idf,
+            lookup,
+        }
+    }
+
+    fn keyword_scores(&self, h: &Hits, idf: &[f32], avg_len: f32, n_themes: usize) -> Vec<f32> {
+        let mut raw = vec![0f32; n_themes];
+        let norm = K1 * (1.0 - B + B * h.len / avg_len);
+        for (&p, &tf) in &h.counts {
+            let s = idf[p as usize] * tf * (K1 + 1.0) / (tf + norm);
+            for &(t, w) in &self.uses[p as usize] {
+                raw[t] += w * s;
             }
-            m
-        };
-        parallel_map(&(0..docs.len()).collect::<Vec<_>>(), |&d| {
-            let doc = &docs[d];
-            let h = &hits[d];
+        }
+        raw
+    }
+
+    /// Scores `docs` with statistics from [`ThemeMatcher::fit`].
+    pub fn score_with(&self, stats: &ThemeStats, docs: &[Document]) -> Vec<ThemeScores> {
+        let n_themes = self.themes.themes.len();
+        let (idf, avg_len, lookup) = (&stats.idf, stats.avg_len, &stats.lookup);
+        parallel_map(docs, |doc| {
+            let h = &self.hits(doc);
             let norm = K1 * (1.0 - B + B * h.len / avg_len);
-            let mut scores = raw[d].clone();
+            let mut scores = self.keyword_scores(h, idf, avg_len, n_themes);
             let mut extra: FxHashMap<(usize, &str), f32> = FxHashMap::default();
             if !lookup.is_empty() {
                 for tok in doc.tokens.iter().filter(|t| t.kind == Kind::Content) {

@@ -45,11 +45,21 @@ pub fn atomic_write(
 
 /// Writes CSV rows (header first) to `out`, or to stdout when `out` is `None`.
 pub fn write_csv(out: Option<&Path>, inputs: &[&Path], rows: &[Vec<String>]) -> Result<()> {
+    write_csv_rows(out, inputs, rows.iter().map(|r| Ok(r.clone())))
+}
+
+/// [`write_csv`] for rows produced as they are written (a ranking read back from its spill
+/// file): a row that fails stops the writing, and a file output is then not created.
+pub fn write_csv_rows(
+    out: Option<&Path>,
+    inputs: &[&Path],
+    rows: impl Iterator<Item = std::io::Result<Vec<String>>>,
+) -> Result<()> {
     let emit = |w: &mut dyn Write| -> std::io::Result<()> {
         let mut csv = csv::Writer::from_writer(w);
         for row in rows {
             // Keep the I/O error's kind (a closed pipe must stay recognisable as one).
-            csv.write_record(row).map_err(|e| match e.into_kind() {
+            csv.write_record(&row?).map_err(|e| match e.into_kind() {
                 csv::ErrorKind::Io(io) => io,
                 other => std::io::Error::other(format!("{other:?}")),
             })?;
@@ -60,9 +70,109 @@ pub fn write_csv(out: Option<&Path>, inputs: &[&Path], rows: &[Vec<String>]) -> 
         Some(path) => atomic_write(path, inputs, |w| emit(w)),
         None => {
             let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
             emit(&mut lock).map_err(|e| Error::io("<stdout>", e))
         }
+    }
+}
+
+/// Output rows kept aside until their order is known: in memory up to a limit, then in an
+/// anonymous temporary file (deleted by the system when the process ends, however it ends).
+/// A row costs the ranking only its offset and length.
+#[derive(Debug)]
+pub struct Spill {
+    memory: Vec<u8>,
+    file: Option<BufWriter<File>>,
+    dir: PathBuf,
+    /// Bytes in the file.
+    flushed: u64,
+    limit: usize,
+}
+
+impl Spill {
+    /// A spill that moves to a temporary file in `dir` once it holds `limit` bytes.
+    pub fn new(dir: &Path, limit: usize) -> Spill {
+        Spill {
+            memory: Vec::new(),
+            file: None,
+            dir: dir.to_path_buf(),
+            flushed: 0,
+            limit,
+        }
+    }
+
+    /// Stores one row; returns where it is.
+    pub fn push(&mut self, fields: &[String]) -> std::io::Result<(u64, u32)> {
+        let start = self.flushed + self.memory.len() as u64;
+        for f in fields {
+            self.memory
+                .extend_from_slice(&(f.len() as u32).to_le_bytes());
+            self.memory.extend_from_slice(f.as_bytes());
+        }
+        let len = (self.flushed + self.memory.len() as u64 - start) as u32;
+        if self.memory.len() >= self.limit {
+            if self.file.is_none() {
+                self.file = Some(BufWriter::new(tempfile::tempfile_in(&self.dir)?));
+            }
+            let file = self.file.as_mut().expect("just created");
+            file.write_all(&self.memory)?;
+            self.flushed += self.memory.len() as u64;
+            self.memory.clear();
+        }
+        Ok((start, len))
+    }
+
+    /// Ends writing; rows can be read back from the result.
+    pub fn finish(self) -> std::io::Result<SpillReader> {
+        let file = match self.file {
+            Some(f) => Some(f.into_inner().map_err(|e| e.into_error())?),
+            None => None,
+        };
+        Ok(SpillReader {
+            memory: self.memory,
+            file,
+            flushed: self.flushed,
+            buffer: Vec::new(),
+        })
+    }
+}
+
+/// Reads rows back from a finished [`Spill`].
+#[derive(Debug)]
+pub struct SpillReader {
+    memory: Vec<u8>,
+    file: Option<File>,
+    flushed: u64,
+    buffer: Vec<u8>,
+}
+
+impl SpillReader {
+    /// The row stored at `(offset, len)`.
+    pub fn row(&mut self, offset: u64, len: u32) -> std::io::Result<Vec<String>> {
+        let bytes: &[u8] = if offset >= self.flushed {
+            let start = (offset - self.flushed) as usize;
+            &self.memory[start..start + len as usize]
+        } else {
+            use std::io::{Read, Seek, SeekFrom};
+            let file = self
+                .file
+                .as_mut()
+                .expect("offsets below the flushed size are in the file");
+            file.seek(SeekFrom::Start(offset))?;
+            self.buffer.resize(len as usize, 0);
+            file.read_exact(&mut self.buffer)?;
+            &self.buffer
+        };
+        let mut fields = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            let n = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
+            at += 4;
+            let text = std::str::from_utf8(&bytes[at..at + n]).map_err(std::io::Error::other)?;
+            fields.push(text.to_string());
+            at += n;
+        }
+        Ok(fields)
     }
 }
 
@@ -87,6 +197,21 @@ mod tests {
         let e = atomic_write(&out, &[], |_| Err(std::io::Error::other("boom")));
         assert!(e.is_err());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn spill_gives_back_rows_from_memory_and_from_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spill = Spill::new(dir.path(), 64);
+        let rows: Vec<Vec<String>> = (0..50)
+            .map(|i| vec![format!("行{i}"), String::new(), "x".repeat(i)])
+            .collect();
+        let at: Vec<(u64, u32)> = rows.iter().map(|r| spill.push(r).unwrap()).collect();
+        let mut back = spill.finish().unwrap();
+        assert!(back.file.is_some(), "never moved to a file");
+        for (row, &(offset, len)) in rows.iter().zip(&at).rev() {
+            assert_eq!(&back.row(offset, len).unwrap(), row);
+        }
     }
 
     #[test]

@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 use xuanti::criteria::CRITERIA;
+use xuanti::eval::ranking;
 use xuanti::explain::Explanation;
+use xuanti::model::learn::sigmoid;
 use xuanti::model::{PickRate, SelectionModel};
-use xuanti::rank::Ranking;
-use xuanti::write::write_csv;
+use xuanti::read::{BatchReader, Submission};
+use xuanti::write::{write_csv_rows, Spill};
 
 use super::InputArgs;
 
@@ -46,8 +48,26 @@ fn own_columns(theme_names: &[String]) -> Vec<String> {
     h
 }
 
+/// Rows scored together. A batch up to this size is scored as one, with its own statistics
+/// (keyword IDF, feedback words, pick-rate matching); a larger one is read and scored a chunk
+/// at a time with the keyword statistics of its first chunk, and only each row's score and
+/// the place of its output row are kept in memory (see `docs/DECISIONS.md`).
+pub const CHUNK_ROWS: usize = 8_192;
+
+/// Output bytes kept in memory before they go to a temporary file.
+const SPILL_MEMORY: usize = 8 << 20;
+
+/// What the ranking keeps of a row: its scores and where its output row is.
+struct Entry {
+    score: f32,
+    logit: Option<f32>,
+    offset: u64,
+    len: u32,
+}
+
 pub fn run(args: RankArgs) -> Result<()> {
-    let batch = args.input_args.read(&args.input)?;
+    let mut reader = BatchReader::open(&args.input, &args.input_args.overrides())
+        .context("cannot read the submissions")?;
     let model = match &args.model {
         Some(p) => Some(
             SelectionModel::load(p)
@@ -62,49 +82,114 @@ pub fn run(args: RankArgs) -> Result<()> {
         _ => args.input_args.theme_set()?,
     };
     let analyzer = args.input_args.analyzer(&themes)?;
-    let submissions = batch.submissions();
-    let screening = analyzer.screen(&submissions, model.as_ref());
-    let ranking = Ranking::new(&screening, args.top);
     let keyword_names = themes.names();
-
-    let mut header = own_columns(&screening.theme_names);
-    let passthrough: Vec<usize> = (0..batch.headers.len())
-        .filter(|&i| Some(i) != batch.columns.id)
+    let passthrough: Vec<usize> = (0..reader.headers.len())
+        .filter(|&i| Some(i) != reader.columns.id)
         .collect();
+
+    let spill_dir = match args.output.as_deref().and_then(|p| p.parent()) {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        Some(_) => PathBuf::from("."),
+        None => std::env::temp_dir(),
+    };
+    let mut spill = Spill::new(&spill_dir, SPILL_MEMORY);
+    let spill_error = |e: std::io::Error| {
+        anyhow::Error::new(e).context(format!(
+            "cannot keep the ranked rows in a temporary file in {}",
+            spill_dir.display()
+        ))
+    };
+    // The chunk size can be lowered for tests (`XUANTI_CHUNK_ROWS`), not raised.
+    let chunk_rows = std::env::var("XUANTI_CHUNK_ROWS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .map_or(CHUNK_ROWS, |n| n.min(CHUNK_ROWS));
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut stats = None;
+    let mut theme_names: Option<Vec<String>> = None;
+    loop {
+        let rows = reader.next_rows(chunk_rows)?;
+        let last = rows.len() < chunk_rows;
+        if rows.is_empty() && theme_names.is_some() {
+            break;
+        }
+        let submissions: Vec<Submission> =
+            rows.iter().map(|r| reader.columns.submission(r)).collect();
+        let analysis = analyzer.analyze_with(&submissions, stats.as_ref());
+        if stats.is_none() && !last {
+            stats = Some(analyzer.theme_stats(&analysis));
+        }
+        let screening = analyzer.assess_with(analysis, model.as_ref(), false);
+        for (i, a) in screening.assessments.iter().enumerate() {
+            let mut row = vec![
+                submissions[i].id.clone(),
+                a.best_theme()
+                    .map(|t| screening.theme_names[t].clone())
+                    .unwrap_or_default(),
+            ];
+            row.extend(a.themes.iter().map(|r| format!("{r:.3}")));
+            row.extend(a.criteria.scores.iter().map(|c| format!("{:.3}", c.value)));
+            row.push(Explanation::new(a, &screening.theme_names, &keyword_names).text);
+            let cells = &rows[i].cells;
+            row.extend(
+                passthrough
+                    .iter()
+                    .map(|&c| cells.get(c).cloned().unwrap_or_default()),
+            );
+            let (offset, len) = spill.push(&row).map_err(spill_error)?;
+            entries.push(Entry {
+                score: a.score,
+                logit: a.model.as_ref().map(|m| m.logit),
+                offset,
+                len,
+            });
+        }
+        theme_names.get_or_insert(screening.theme_names);
+        if last {
+            break;
+        }
+    }
+
+    // The pick-rate matching of the whole batch, then the order.
+    if let Some(m) = &model {
+        let logits: Vec<f32> = entries.iter().filter_map(|e| e.logit).collect();
+        if let Some(shift) = m.batch_shift(&logits) {
+            for e in &mut entries {
+                if let Some(l) = e.logit {
+                    e.score = sigmoid(l + shift);
+                }
+            }
+        }
+    }
+    let scores: Vec<f32> = entries.iter().map(|e| e.score).collect();
+    let mut order = ranking(&scores);
+    drop(scores);
+    if let Some(top) = args.top {
+        order.truncate(top);
+    }
+
+    let mut header = own_columns(theme_names.as_deref().unwrap_or_default());
     for &i in &passthrough {
-        let name = &batch.headers[i];
+        let name = &reader.headers[i];
         header.push(if header.contains(name) {
             format!("input:{name}")
         } else {
             name.clone()
         });
     }
-    let mut rows = vec![header];
-    for (rank, &i) in ranking.order.iter().enumerate() {
-        let a = &screening.assessments[i];
-        let mut row = vec![
-            (rank + 1).to_string(),
-            submissions[i].id.clone(),
-            format!("{:.4}", a.score),
-            a.best_theme()
-                .map(|t| screening.theme_names[t].clone())
-                .unwrap_or_default(),
-        ];
-        row.extend(a.themes.iter().map(|r| format!("{r:.3}")));
-        row.extend(a.criteria.scores.iter().map(|c| format!("{:.3}", c.value)));
-        row.push(Explanation::new(a, &screening.theme_names, &keyword_names).text);
-        let cells = &batch.rows[i].cells;
-        row.extend(
-            passthrough
-                .iter()
-                .map(|&c| cells.get(c).cloned().unwrap_or_default()),
-        );
-        rows.push(row);
-    }
+    let mut back = spill.finish().map_err(spill_error)?;
+    let rows = std::iter::once(Ok(header)).chain(order.iter().enumerate().map(|(rank, &i)| {
+        let e = &entries[i];
+        let mut fields = back.row(e.offset, e.len)?;
+        fields.insert(0, (rank + 1).to_string());
+        fields.insert(2, format!("{:.4}", e.score));
+        Ok(fields)
+    }));
     let mut inputs = vec![args.input.as_path()];
     if let Some(m) = &args.model {
         inputs.push(m.as_path());
     }
-    write_csv(args.output.as_deref(), &inputs, &rows).context("cannot write the ranking")?;
+    write_csv_rows(args.output.as_deref(), &inputs, rows).context("cannot write the ranking")?;
     Ok(())
 }

@@ -246,12 +246,22 @@ pub const BATCH_RATE_SIGNAL: &str = "本批入选率";
 pub struct ModelScore {
     /// P(picked), calibrated.
     pub probability: f32,
+    /// The combiner's log-odds before any batch pick-rate matching.
+    pub logit: f32,
     /// Per combiner signal: (name, contribution to the log-odds).
     pub signals: Vec<(String, f32)>,
     /// Text features with the largest positive contribution to the SVM margin: (name, weight).
     pub terms: Vec<(String, f32)>,
     /// Learned-theme probabilities, in [`SelectionModel::theme_models`] order.
     pub themes: Vec<f32>,
+}
+
+impl ModelScore {
+    /// Moves the log-odds by a batch's pick-rate shift (see [`SelectionModel::batch_shift`]).
+    pub fn shift(&mut self, shift: f32) {
+        self.probability = sigmoid(self.logit + shift);
+        self.signals.push((BATCH_RATE_SIGNAL.to_string(), shift));
+    }
 }
 
 /// Dense signals of one row, in the stacker's column order: the text scores, then (when the
@@ -570,13 +580,31 @@ impl SelectionModel {
         criteria: &[CriteriaScores],
         themes: &[ThemeScores],
     ) -> Vec<ModelScore> {
+        let mut scores = self.score_unmatched(docs, criteria, themes);
+        let logits: Vec<f32> = scores.iter().map(|s| s.logit).collect();
+        if let Some(shift) = self.batch_shift(&logits) {
+            for s in &mut scores {
+                s.shift(shift);
+            }
+        }
+        scores
+    }
+
+    /// [`SelectionModel::score`] without the batch's pick-rate matching (for a batch scored in
+    /// chunks: apply [`SelectionModel::batch_shift`] of all its rows afterwards).
+    pub fn score_unmatched(
+        &self,
+        docs: &[Document],
+        criteria: &[CriteriaScores],
+        themes: &[ThemeScores],
+    ) -> Vec<ModelScore> {
         let rows: Vec<usize> = (0..docs.len()).collect();
         // Both feature spaces share most families: extract them once per document.
         let config = match &self.theme_vocabulary {
             Some(t) => self.vocabulary.config().union(t.config()),
             None => self.vocabulary.config().clone(),
         };
-        let mut scores = parallel_map(&rows, |&i| {
+        parallel_map(&rows, |&i| {
             let keys = FeatureKeys::of(&docs[i], &config);
             let (x, trace) = self.vocabulary.vectorize_traced(&keys);
             let theme_x = self
@@ -593,26 +621,21 @@ impl SelectionModel {
                 .filter_map(|((_, c), name)| Some((name?, c)))
                 .collect();
             s
-        });
+        })
+    }
+
+    /// The log-odds shift that matches a whole batch's mean probability to the pick rate,
+    /// given every row's [`ModelScore::logit`] (`None`: no matching, see [`PickRate`]).
+    pub fn batch_shift(&self, logits: &[f32]) -> Option<f32> {
         let rate = match self.pick_rate {
-            PickRate::Trained if docs.len() >= RATE_MATCH_MIN_ROWS => {
+            PickRate::Trained if logits.len() >= RATE_MATCH_MIN_ROWS => {
                 Some(self.training.cv_pick_rate as f32)
             }
             PickRate::Fixed(r) => Some(r),
             _ => None,
         };
-        if let Some(rate) = rate.filter(|_| !scores.is_empty()) {
-            let logit = |s: &ModelScore| {
-                self.stacker.intercept + s.signals.iter().map(|(_, c)| c).sum::<f32>()
-            };
-            let logits: Vec<f32> = scores.iter().map(logit).collect();
-            let shift = rate_shift(&logits, rate);
-            for (s, l) in scores.iter_mut().zip(logits) {
-                s.probability = sigmoid(l + shift);
-                s.signals.push((BATCH_RATE_SIGNAL.to_string(), shift));
-            }
-        }
-        scores
+        rate.filter(|_| !logits.is_empty())
+            .map(|rate| rate_shift(logits, rate))
     }
 
     /// Sets how a batch's probabilities are matched to a pick rate.
@@ -634,6 +657,7 @@ impl SelectionModel {
         let contributions = self.stacker.contributions(&z);
         ModelScore {
             probability: self.stacker.probability(&z),
+            logit: self.stacker.intercept + contributions.iter().sum::<f32>(),
             signals: self
                 .stacker
                 .signals

@@ -286,3 +286,28 @@ fn one_thread_and_many_give_byte_identical_rankings() {
     let many = env.ok(&["--threads", "3", "rank", "in.csv", "--model", "model.json"]);
     assert_same("ranking with 1 and 3 threads", one, many);
 }
+
+#[test]
+fn a_batch_scored_in_chunks_gets_the_same_model_scores() {
+    let env = trained(&[]);
+    let args = [
+        "rank",
+        "in.csv",
+        "--model",
+        "model.json",
+        "--pick-rate",
+        "0.2",
+    ];
+    let whole = Ranked::parse(&env.ok(&args));
+    let out = env.run_with_env(&args, &[("XUANTI_CHUNK_ROWS", "3")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let chunked = Ranked::parse(&String::from_utf8(out.stdout).unwrap());
+    assert_same("rows", whole.rows.len(), chunked.rows.len());
+    assert_same("scores by id", whole.score_by_id(), chunked.score_by_id());
+    let scores = chunked.scores();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}

@@ -47,8 +47,14 @@ impl Env {
 
     /// Runs `xuanti ARGS` in the temp dir.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs `xuanti ARGS` in the temp dir with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_xuanti"))
             .args(args)
+            .envs(vars.iter().copied())
             .current_dir(self.dir.path())
             .output()
             .expect("run xuanti")
