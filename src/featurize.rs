@@ -76,6 +76,21 @@ impl FeatureKeys {
         for_each_feature(doc, config, |o| keys.push(o));
         FeatureKeys(keys)
     }
+
+    /// The occurrences' keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = u64> + '_ {
+        self.0.iter().map(|o| o.key)
+    }
+
+    /// Number of occurrences.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// The readable name of an occurrence (`w:党员`, `b:驻村 第一书记`, `c:党员`, `t:党员`,
@@ -133,17 +148,76 @@ impl FeatureConfig {
     }
 }
 
+/// Sorted 64-bit keys with a prefix table on their top bits: `position(key)` reads one
+/// small table entry and a bucket of about eight neighbouring keys.
+#[derive(Debug, Clone)]
+pub struct KeyIndex {
+    keys: Vec<u64>,
+    /// `buckets[b]..buckets[b + 1]` holds the keys whose top bits are `b`.
+    buckets: Vec<u32>,
+    shift: u32,
+}
+
+impl KeyIndex {
+    /// Indexes `keys`, which must be strictly ascending.
+    pub fn new(keys: Vec<u64>) -> KeyIndex {
+        // About eight keys per bucket: the table stays small enough for the cache, and a
+        // bucket's keys share a cache line or two.
+        let bits = (keys.len() / 8)
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(1);
+        let shift = 64 - bits;
+        let mut buckets = vec![0u32; (1usize << bits) + 1];
+        for &k in &keys {
+            buckets[(k >> shift) as usize + 1] += 1;
+        }
+        for b in 1..buckets.len() {
+            buckets[b] += buckets[b - 1];
+        }
+        KeyIndex {
+            keys,
+            buckets,
+            shift,
+        }
+    }
+
+    /// The position of `key`.
+    #[inline]
+    pub fn position(&self, key: u64) -> Option<u32> {
+        let b = (key >> self.shift) as usize;
+        let (lo, hi) = (self.buckets[b] as usize, self.buckets[b + 1] as usize);
+        self.keys[lo..hi]
+            .iter()
+            .position(|&k| k == key)
+            .map(|p| (lo + p) as u32)
+    }
+
+    /// The keys, ascending.
+    pub fn keys(&self) -> &[u64] {
+        &self.keys
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there are no keys.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
 /// The fitted feature space: keys and IDF. Feature `i` is the `i`-th smallest key, so
 /// the sorted key array is itself the index: a lookup reads one bucket of a prefix table and a
 /// few neighbouring keys, and loading a model builds nothing but that table.
 #[derive(Debug, Clone)]
 pub struct Vocabulary {
     config: FeatureConfig,
-    keys: Vec<u64>,
+    index: KeyIndex,
     idf: Vec<f32>,
-    /// `buckets[b]..buckets[b + 1]` holds the keys whose top bits are `b`.
-    buckets: Vec<u32>,
-    shift: u32,
 }
 
 /// The serialized form of a [`Vocabulary`] (the bucket table is rebuilt on load).
@@ -440,39 +514,22 @@ impl Vocabulary {
     }
 
     fn from_parts(config: FeatureConfig, keys: Vec<u64>, idf: Vec<f32>) -> Vocabulary {
-        // About eight keys per bucket: the table stays small enough for the cache, and a
-        // bucket's keys share a cache line or two.
-        let bits = (keys.len() / 8)
-            .max(1)
-            .next_power_of_two()
-            .trailing_zeros()
-            .max(1);
-        let shift = 64 - bits;
-        let mut buckets = vec![0u32; (1usize << bits) + 1];
-        for &k in &keys {
-            buckets[(k >> shift) as usize + 1] += 1;
-        }
-        for b in 1..buckets.len() {
-            buckets[b] += buckets[b - 1];
-        }
         Vocabulary {
             config,
-            keys,
+            index: KeyIndex::new(keys),
             idf,
-            buckets,
-            shift,
         }
     }
 
     /// The index of the feature with this key.
     #[inline]
     fn lookup(&self, key: u64) -> Option<u32> {
-        let b = (key >> self.shift) as usize;
-        let (lo, hi) = (self.buckets[b] as usize, self.buckets[b + 1] as usize);
-        self.keys[lo..hi]
-            .iter()
-            .position(|&k| k == key)
-            .map(|p| (lo + p) as u32)
+        self.index.position(key)
+    }
+
+    /// The features' keys, ascending (feature `i` has the `i`-th).
+    pub fn keys(&self) -> &[u64] {
+        self.index.keys()
     }
 
     /// Rebuilds a vocabulary from its serialized form; `None` when its arrays disagree (keys
@@ -489,19 +546,19 @@ impl Vocabulary {
     pub fn to_file(&self) -> VocabularyFile {
         VocabularyFile {
             config: self.config.clone(),
-            keys: self.keys.clone(),
+            keys: self.index.keys().to_vec(),
             idf: self.idf.clone(),
         }
     }
 
     /// Number of features.
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.index.len()
     }
 
     /// Whether there are no features.
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.index.is_empty()
     }
 
     /// The feature families this vocabulary was fitted with.
@@ -523,12 +580,22 @@ impl Vocabulary {
     /// [`Vocabulary::vectorize_keys`], and per entry of the vector the position in `keys` of
     /// one occurrence of it (see [`Vocabulary::names`]).
     pub fn vectorize_traced(&self, keys: &FeatureKeys) -> (SparseVec, Vec<u32>) {
-        let mut hits: Vec<(u32, u32)> = keys
+        let hits: Vec<(u32, u32)> = keys
             .0
             .iter()
             .enumerate()
             .filter_map(|(p, o)| self.lookup(o.key).map(|i| (i, p as u32)))
             .collect();
+        self.vectorize_hits(hits, keys)
+    }
+
+    /// [`Vocabulary::vectorize_traced`] from lookups already made: `(feature, position in
+    /// keys)` per occurrence this vocabulary knows, in any order.
+    pub fn vectorize_hits(
+        &self,
+        mut hits: Vec<(u32, u32)>,
+        keys: &FeatureKeys,
+    ) -> (SparseVec, Vec<u32>) {
         hits.sort_unstable();
         let mut counted = Vec::with_capacity(hits.len());
         let mut from = Vec::with_capacity(hits.len());

@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 use crate::criteria::CriteriaScores;
 use crate::error::{Error, Result};
 use crate::eval::average_precision;
-use crate::featurize::{FeatureConfig, FeatureKeys, SparseVec, Vocabulary, VocabularyFile};
+use crate::featurize::{
+    FeatureConfig, FeatureKeys, KeyIndex, SparseVec, Vocabulary, VocabularyFile,
+};
 use crate::segment::{parallel_map, Document};
 use crate::themes::{ThemeScores, ThemeSet};
 use learn::{
@@ -212,6 +214,8 @@ pub struct SelectionModel {
     /// The theme models' weights feature-major (`[feature][theme]`): one theme feature's
     /// weights for every theme share a cache line or two, so scoring all themes is one pass.
     theme_weights: Vec<f32>,
+    /// Both vocabularies' keys in one index, so scoring looks each occurrence up once.
+    joint: JointIndex,
     training: TrainingInfo,
     /// How a batch's probabilities are matched to a pick rate (a run setting, not saved).
     pick_rate: PickRate,
@@ -560,13 +564,14 @@ impl SelectionModel {
                 / held_out.len().max(1) as f64,
         };
         Ok(SelectionModel {
-            vocabulary,
             svm,
             nb,
             stacker,
             themes: themes.clone(),
-            theme_vocabulary,
             theme_weights: feature_major(&theme_models),
+            joint: JointIndex::new(&vocabulary, theme_vocabulary.as_ref()),
+            vocabulary,
+            theme_vocabulary,
             theme_models,
             training,
             pick_rate: PickRate::default(),
@@ -606,11 +611,26 @@ impl SelectionModel {
         };
         parallel_map(&rows, |&i| {
             let keys = FeatureKeys::of(&docs[i], &config);
-            let (x, trace) = self.vocabulary.vectorize_traced(&keys);
+            let (mut hits, mut theme_hits) = (Vec::with_capacity(keys.len()), Vec::new());
+            for (p, key) in keys.keys().enumerate() {
+                if let Some(at) = self.joint.index.position(key) {
+                    let (s, t) = (
+                        self.joint.selection[at as usize],
+                        self.joint.theme[at as usize],
+                    );
+                    if s != JointIndex::NONE {
+                        hits.push((s, p as u32));
+                    }
+                    if t != JointIndex::NONE {
+                        theme_hits.push((t, p as u32));
+                    }
+                }
+            }
+            let (x, trace) = self.vocabulary.vectorize_hits(hits, &keys);
             let theme_x = self
                 .theme_vocabulary
                 .as_ref()
-                .map(|v| v.vectorize_keys(&keys));
+                .map(|v| v.vectorize_hits(theme_hits, &keys).0);
             let mut s = self.score_one(&x, theme_x.as_ref(), &criteria[i], &themes[i]);
             let top = self.svm.top_contributions(&x, 8);
             let wanted: Vec<u32> = top.iter().map(|t| t.0).collect();
@@ -818,17 +838,64 @@ impl SelectionModel {
         };
         let vocabulary = vocabulary(file.vocabulary, "vocabulary")?;
         Ok(SelectionModel {
-            vocabulary,
             svm: file.svm,
             nb: file.nb,
             stacker: file.stacker,
             themes: file.themes,
-            theme_vocabulary,
             theme_weights: feature_major(&file.theme_models),
+            joint: JointIndex::new(&vocabulary, theme_vocabulary.as_ref()),
+            vocabulary,
+            theme_vocabulary,
             theme_models: file.theme_models,
             training: file.training,
             pick_rate: PickRate::default(),
         })
+    }
+}
+
+/// Both vocabularies' keys in one [`KeyIndex`], with each key's feature in either
+/// ([`JointIndex::NONE`] where it has none).
+#[derive(Debug, Clone)]
+struct JointIndex {
+    index: KeyIndex,
+    selection: Vec<u32>,
+    theme: Vec<u32>,
+}
+
+impl JointIndex {
+    const NONE: u32 = u32::MAX;
+
+    /// Merges the two sorted key lists.
+    fn new(selection: &Vocabulary, theme: Option<&Vocabulary>) -> JointIndex {
+        let (a, b) = (selection.keys(), theme.map_or(&[][..], |t| t.keys()));
+        let (mut keys, mut sel, mut th) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let next = match (a.get(i), b.get(j)) {
+                (Some(&x), Some(&y)) => x.min(y),
+                (Some(&x), None) => x,
+                (None, Some(&y)) => y,
+                (None, None) => unreachable!("the loop condition"),
+            };
+            keys.push(next);
+            if a.get(i) == Some(&next) {
+                sel.push(i as u32);
+                i += 1;
+            } else {
+                sel.push(Self::NONE);
+            }
+            if b.get(j) == Some(&next) {
+                th.push(j as u32);
+                j += 1;
+            } else {
+                th.push(Self::NONE);
+            }
+        }
+        JointIndex {
+            index: KeyIndex::new(keys),
+            selection: sel,
+            theme: th,
+        }
     }
 }
 
