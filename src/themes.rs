@@ -245,19 +245,25 @@ impl ThemeMatcher {
 
     /// Scores every document of a batch against every theme (batch statistics, feedback).
     pub fn score(&self, docs: &[Document]) -> Vec<ThemeScores> {
-        self.score_with(&self.fit(docs), docs)
+        let hits: Vec<Hits> = parallel_map(docs, |d| self.hits(d));
+        let stats = self.fit_hits(docs, &hits);
+        self.score_hits(&stats, docs, Some(&hits))
     }
 
     /// The batch statistics BM25 and the feedback need (IDF, average length, expansion
     /// words), from `docs`. A batch too large to hold in memory is scored in chunks with the
     /// statistics of its first chunk.
     pub fn fit(&self, docs: &[Document]) -> ThemeStats {
-        let n_themes = self.themes.themes.len();
         let hits: Vec<Hits> = parallel_map(docs, |d| self.hits(d));
+        self.fit_hits(docs, &hits)
+    }
+
+    fn fit_hits(&self, docs: &[Document], hits: &[Hits]) -> ThemeStats {
+        let n_themes = self.themes.themes.len();
         let n = docs.len().max(1) as f32;
         let avg_len = (hits.iter().map(|h| h.len).sum::<f32>() / n).max(1.0);
         let mut df = vec![0f32; self.patterns.len()];
-        for h in &hits {
+        for h in hits {
             for &p in h.counts.keys() {
                 df[p as usize] += 1.0;
             }
@@ -296,10 +302,29 @@ impl ThemeMatcher {
 
     /// Scores `docs` with statistics from [`ThemeMatcher::fit`].
     pub fn score_with(&self, stats: &ThemeStats, docs: &[Document]) -> Vec<ThemeScores> {
+        self.score_hits(stats, docs, None)
+    }
+
+    /// [`ThemeMatcher::score_with`], reusing the documents' keyword hits when known.
+    fn score_hits(
+        &self,
+        stats: &ThemeStats,
+        docs: &[Document],
+        hits: Option<&[Hits]>,
+    ) -> Vec<ThemeScores> {
         let n_themes = self.themes.themes.len();
         let (idf, avg_len, lookup) = (&stats.idf, stats.avg_len, &stats.lookup);
-        parallel_map(docs, |doc| {
-            let h = &self.hits(doc);
+        let rows: Vec<usize> = (0..docs.len()).collect();
+        parallel_map(&rows, |&d| {
+            let doc = &docs[d];
+            let computed;
+            let h = match hits {
+                Some(hits) => &hits[d],
+                None => {
+                    computed = self.hits(doc);
+                    &computed
+                }
+            };
             let norm = K1 * (1.0 - B + B * h.len / avg_len);
             let mut scores = self.keyword_scores(h, idf, avg_len, n_themes);
             let mut extra: FxHashMap<(usize, &str), f32> = FxHashMap::default();
