@@ -1,5 +1,6 @@
-//! One criterion group per pipeline stage, plus end-to-end cold-start screening and a "floor"
-//! that only runs jieba, so the overhead above the segmenter is visible. Throughput is in bytes:
+//! One criterion group per pipeline stage (read, normalize, segment, featurize, themes,
+//! criteria, model scoring, rank + write, train), plus end-to-end screening (cold start and with
+//! a model) and a "floor" that only runs jieba, so the overhead above the segmenter is visible. Throughput is in bytes:
 //! the CSV bytes for `read`, the title + text bytes of the rows for every other stage.
 //!
 //! Rows: the first 1000 of `$XUANTI_DATA/xwlb/batch-2019.csv` (default `../shared/data` beside
@@ -11,9 +12,11 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use xuanti::criteria::Criteria;
+use xuanti::explain::Explanation;
 use xuanti::featurize::{FeatureConfig, Vocabulary};
 use xuanti::model::{SelectionModel, TrainOptions};
 use xuanti::normalize::normalize;
+use xuanti::rank::Ranking;
 use xuanti::read::{Batch, ColumnOverrides, Submission};
 use xuanti::score::Analyzer;
 use xuanti::segment::{parallel_map, Segmenter};
@@ -223,9 +226,41 @@ fn stages(c: &mut Criterion) {
     });
     g.finish();
 
+    let screening = analyzer.screen(&subs, Some(&model));
+    let keyword_names = themes.names();
+    let mut g = configure(c, "rank_write", bytes);
+    g.bench_function("Ranking + Explanation + CSV", |b| {
+        b.iter(|| {
+            let ranking = Ranking::new(black_box(&screening), None);
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for (rank, &i) in ranking.order.iter().enumerate() {
+                let a = &screening.assessments[i];
+                let reasons = Explanation::new(a, &screening.theme_names, &keyword_names).text;
+                w.write_record([
+                    (rank + 1).to_string(),
+                    subs[i].id.clone(),
+                    format!("{:.4}", a.score),
+                    reasons,
+                ])
+                .unwrap();
+            }
+            w.into_inner().unwrap()
+        })
+    });
+    g.finish();
+
+    let mut g = configure(c, "train", bytes);
+    g.bench_function("SelectionModel::train (C grid, NB, combiner)", |b| {
+        b.iter(|| train_model(black_box(&input), &analyzer))
+    });
+    g.finish();
+
     let mut g = configure(c, "end_to_end", bytes);
     g.bench_function("Analyzer::screen (cold start)", |b| {
         b.iter(|| analyzer.screen(black_box(&subs), None))
+    });
+    g.bench_function("Analyzer::screen (model)", |b| {
+        b.iter(|| analyzer.screen(black_box(&subs), Some(&model)))
     });
     g.finish();
 }
