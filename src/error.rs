@@ -27,6 +27,22 @@ pub enum Error {
         /// What the CSV reader reported.
         message: String,
     },
+    /// The file is empty (not even a header).
+    #[error("{path}: the file is empty (not even a header row)")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Bytes that do not decode in the file's encoding.
+    #[error("{path}: row {row}: {message}")]
+    Encoding {
+        /// The file.
+        path: PathBuf,
+        /// The row (line of the file; the header is row 1).
+        row: u64,
+        /// The bytes, their offset and what to do.
+        message: String,
+    },
     /// Neither a title nor a text column was found.
     #[error(
         "{path}: no title or text column; columns found: {found}; accepted names: title {titles}; text {texts} (or name one with --title-col/--text-col)"

@@ -12,6 +12,22 @@ fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
         || matches!(e.downcast_ref::<xuanti::Error>(), Some(xuanti::Error::Io { io, .. }) if pipe(io))
 }
 
+/// 1: an input (CSV, model, themes, dictionary) is missing, unreadable or bad;
+/// 2: the command line asks for something impossible (clap's own usage errors exit 2 too).
+fn exit_code(err: &anyhow::Error) -> u8 {
+    let usage = err.chain().any(|e| {
+        matches!(
+            e.downcast_ref::<xuanti::Error>(),
+            Some(xuanti::Error::OverwriteInput { .. } | xuanti::Error::NoSuchColumn { .. })
+        )
+    });
+    if usage {
+        2
+    } else {
+        1
+    }
+}
+
 fn main() -> ExitCode {
     let cli = cmd::Cli::parse();
     match cmd::run(cli) {
@@ -25,7 +41,7 @@ fn main() -> ExitCode {
             for cause in err.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
-            ExitCode::from(2)
+            ExitCode::from(exit_code(&err))
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 
@@ -72,9 +74,40 @@ impl Columns {
     }
 }
 
+/// How to read a file: the role columns and the decoding and shape overrides.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Role columns named on the command line.
+    pub columns: ColumnOverrides,
+    /// The encoding (an encoding_rs label such as `gbk`, `utf-8`, `utf-16le`); `None`
+    /// detects it (BOM, then UTF-8, then GB18030).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Replace undecodable bytes with U+FFFD (and count them) instead of stopping.
+    pub lossy: bool,
+    /// The delimiter; `None` detects comma, tab or semicolon from the header line.
+    pub delimiter: Option<u8>,
+    /// Skip rows whose number of cells differs from the header's (with a warning each)
+    /// instead of stopping.
+    pub skip_bad_rows: bool,
+}
+
+impl From<&ColumnOverrides> for ReadOptions {
+    fn from(columns: &ColumnOverrides) -> ReadOptions {
+        ReadOptions {
+            columns: columns.clone(),
+            ..ReadOptions::default()
+        }
+    }
+}
+
+impl From<&ReadOptions> for ReadOptions {
+    fn from(options: &ReadOptions) -> ReadOptions {
+        options.clone()
+    }
+}
+
 /// A CSV file read a chunk of rows at a time, so that a file larger than memory can be
-/// ranked: the same decoding, delimiter and column rules as [`Batch`], decided on the first
-/// megabyte.
+/// ranked. The encoding and the delimiter are decided on the first megabyte.
 pub struct BatchReader {
     /// Where it comes from.
     pub path: PathBuf,
@@ -82,8 +115,17 @@ pub struct BatchReader {
     pub headers: Vec<String>,
     /// Where the roles are.
     pub columns: Columns,
+    /// The encoding used, and whether it was detected (`false`: given).
+    pub encoding: (&'static str, bool),
+    /// The delimiter used.
+    pub delimiter: u8,
     reader: csv::Reader<Box<dyn Read + Send>>,
     record: csv::StringRecord,
+    skip_bad_rows: bool,
+    replaced: Arc<AtomicU64>,
+    /// First line of each id seen (by hash), to report duplicates.
+    ids: rustc_hash::FxHashMap<u64, u64>,
+    warnings: Vec<String>,
 }
 
 impl std::fmt::Debug for BatchReader {
@@ -91,6 +133,7 @@ impl std::fmt::Debug for BatchReader {
         f.debug_struct("BatchReader")
             .field("path", &self.path)
             .field("headers", &self.headers)
+            .field("encoding", &self.encoding)
             .finish_non_exhaustive()
     }
 }
@@ -101,113 +144,265 @@ const SNIFF_BYTES: usize = 1 << 20;
 impl BatchReader {
     /// Opens `path`, decides its encoding and delimiter, reads the header and resolves the
     /// role columns.
-    pub fn open(path: &Path, overrides: &ColumnOverrides) -> Result<BatchReader> {
-        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut prefix = Vec::with_capacity(SNIFF_BYTES.min(1 << 16));
-        (&mut file)
+    pub fn open(path: &Path, options: impl Into<ReadOptions>) -> Result<BatchReader> {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(Error::io(
+                path,
+                std::io::Error::other("is a folder, not a CSV file"),
+            ));
+        }
+        Self::from_source(path, Box::new(file), &options.into())
+    }
+
+    /// [`BatchReader::open`] over any byte source; `path` is used in messages.
+    pub fn from_source(
+        path: &Path,
+        mut source: Box<dyn Read + Send>,
+        options: &ReadOptions,
+    ) -> Result<BatchReader> {
+        let mut prefix = Vec::with_capacity(1 << 16);
+        (&mut source)
             .take(SNIFF_BYTES as u64)
             .read_to_end(&mut prefix)
             .map_err(|e| Error::io(path, e))?;
+        if prefix.is_empty() {
+            return Err(Error::Empty {
+                path: path.to_path_buf(),
+            });
+        }
         let whole = prefix.len() < SNIFF_BYTES;
-        let source: Box<dyn Read + Send> =
-            Box::new(std::io::Cursor::new(prefix.clone()).chain(file));
-        let (source, head): (Box<dyn Read + Send>, String) =
-            match encoding_rs::Encoding::for_bom(&prefix) {
-                Some((encoding, _)) => (
-                    Box::new(DecodingReader::new(source, encoding)),
-                    encoding.decode(&prefix).0.into_owned(),
-                ),
-                None => match std::str::from_utf8(&prefix) {
-                    Ok(text) => (source, text.to_string()),
-                    // A multi-byte character cut by the sniffing window is still UTF-8.
-                    Err(e) if !whole && e.error_len().is_none() => (
-                        source,
-                        String::from_utf8_lossy(&prefix[..e.valid_up_to()]).into_owned(),
-                    ),
-                    Err(_) => (
-                        Box::new(DecodingReader::new(source, encoding_rs::GB18030)),
-                        encoding_rs::GB18030.decode(&prefix).0.into_owned(),
-                    ),
-                },
-            };
+        let (encoding, detected) = match options.encoding {
+            Some(e) => (e, false),
+            None => (detect_encoding(&prefix, whole), true),
+        };
+        let head = encoding.decode(&prefix).0;
+        let delimiter = options
+            .delimiter
+            .unwrap_or_else(|| sniff_delimiter(head.lines().next().unwrap_or("")));
+        let replaced = Arc::new(AtomicU64::new(0));
+        let source: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(prefix).chain(source));
+        let decoded = DecodingReader::new(source, encoding, options.lossy, replaced.clone());
         let mut reader = csv::ReaderBuilder::new()
-            .delimiter(sniff_delimiter(&head))
-            .flexible(false)
-            .from_reader(source);
+            .delimiter(delimiter)
+            .flexible(true)
+            .from_reader(Box::new(decoded) as Box<dyn Read + Send>);
         let headers: Vec<String> = reader
             .headers()
             .map_err(|e| csv_error(path, e))?
             .iter()
-            .map(|h| h.trim().to_string())
+            .map(|h| h.trim().trim_start_matches('\u{feff}').trim().to_string())
             .collect();
-        let columns = resolve_columns(path, &headers, overrides)?;
+        let mut warnings = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        for h in headers.iter().filter(|h| !h.is_empty()) {
+            if seen.iter().any(|s| key(s) == key(h)) {
+                warnings.push(format!(
+                    "{}: the header names the column '{h}' twice; the first one is used",
+                    path.display()
+                ));
+            } else {
+                seen.push(h.clone());
+            }
+        }
+        let columns = resolve_columns(path, &headers, &options.columns)?;
         Ok(BatchReader {
             path: path.to_path_buf(),
             headers,
             columns,
+            encoding: (encoding.name(), detected),
+            delimiter,
             reader,
             record: csv::StringRecord::new(),
+            skip_bad_rows: options.skip_bad_rows,
+            replaced,
+            ids: rustc_hash::FxHashMap::default(),
+            warnings,
         })
+    }
+
+    /// One line for stderr: the encoding and delimiter used.
+    pub fn describe(&self) -> String {
+        let delimiter = match self.delimiter {
+            b',' => "comma".to_string(),
+            b'\t' => "tab".to_string(),
+            b';' => "semicolon".to_string(),
+            d => format!("'{}'", d as char),
+        };
+        format!(
+            "{}: {} ({}), {delimiter}-separated",
+            self.path.display(),
+            self.encoding.0,
+            if self.encoding.1 {
+                "detected"
+            } else {
+                "as given"
+            }
+        )
     }
 
     /// Up to `max` more data rows (blank rows skipped); empty at the end of the file.
     pub fn next_rows(&mut self, max: usize) -> Result<Vec<Row>> {
         let mut rows = Vec::new();
+        let width = self.headers.len();
         while rows.len() < max {
             let more = self
                 .reader
                 .read_record(&mut self.record)
                 .map_err(|e| csv_error(&self.path, e))?;
             if !more {
+                let n = self.replaced.swap(0, Ordering::Relaxed);
+                if n > 0 {
+                    self.warnings.push(format!(
+                        "{}: {n} undecodable byte sequence(s) replaced by \u{fffd} (--lossy)",
+                        self.path.display()
+                    ));
+                }
                 break;
             }
             if self.record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            rows.push(Row {
-                line: self.record.position().map_or(0, |p| p.line()),
-                cells: self.record.iter().map(str::to_string).collect(),
-            });
+            let line = self.record.position().map_or(0, |p| p.line());
+            let mut cells: Vec<String> = self.record.iter().map(str::to_string).collect();
+            // Spreadsheets pad rows with empty trailing cells: those are not data.
+            while cells.len() > width && cells.last().is_some_and(|c| c.trim().is_empty()) {
+                cells.pop();
+            }
+            if cells.len() != width {
+                let message = format!("has {} cells but the header has {width}", cells.len());
+                if self.skip_bad_rows {
+                    self.warnings.push(format!(
+                        "{}: row {line} {message}: skipped (--skip-bad-rows)",
+                        self.path.display()
+                    ));
+                    continue;
+                }
+                return Err(Error::Csv {
+                    path: self.path.clone(),
+                    row: line,
+                    message: format!("{message} (use --skip-bad-rows to skip such rows)"),
+                });
+            }
+            let row = Row { line, cells };
+            if let Some(id) = self.columns.id.map(|i| row.cells[i].trim()) {
+                if !id.is_empty() {
+                    let mut h = rustc_hash::FxHasher::default();
+                    std::hash::Hash::hash(id, &mut h);
+                    let first = *self
+                        .ids
+                        .entry(std::hash::Hasher::finish(&h))
+                        .or_insert(line);
+                    if first != line {
+                        self.warnings.push(format!(
+                            "{}: id '{id}' appears in row {first} and again in row {line}; both are kept",
+                            self.path.display()
+                        ));
+                    }
+                }
+            }
+            rows.push(row);
         }
         Ok(rows)
     }
-}
 
-/// Decodes a byte stream of another encoding to UTF-8 as it is read.
-struct DecodingReader<R> {
-    inner: R,
-    decoder: encoding_rs::Decoder,
-    input: Vec<u8>,
-    start: usize,
-    end: usize,
-    eof: bool,
-    done: bool,
-}
-
-impl<R: Read> DecodingReader<R> {
-    fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> DecodingReader<R> {
-        DecodingReader {
-            inner,
-            decoder: encoding.new_decoder_with_bom_removal(),
-            input: vec![0; 1 << 16],
-            start: 0,
-            end: 0,
-            eof: false,
-            done: false,
-        }
+    /// Warnings gathered since the last call (duplicate ids and header names, skipped
+    /// rows, replaced bytes), for the caller to show.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
     }
 }
 
-impl<R: Read> Read for DecodingReader<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        // The decoder needs room for at least one character.
-        if out.len() < 4 {
-            let mut buf = [0u8; 4];
-            let n = self.read(&mut buf)?;
-            let n = n.min(out.len());
-            out[..n].copy_from_slice(&buf[..n]);
-            return Ok(n);
+/// A BOM's encoding; else UTF-8 when the bytes are UTF-8 (a character cut by the end of
+/// the sniffing window still counts); else GB18030, the superset of GBK that Excel and WPS
+/// write on Chinese Windows.
+fn detect_encoding(prefix: &[u8], whole: bool) -> &'static encoding_rs::Encoding {
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(prefix) {
+        return encoding;
+    }
+    match std::str::from_utf8(prefix) {
+        Ok(_) => encoding_rs::UTF_8,
+        Err(e) if !whole && e.error_len().is_none() => encoding_rs::UTF_8,
+        Err(_) => encoding_rs::GB18030,
+    }
+}
+
+/// Bytes that do not decode, with where they are.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// The encoding.
+    pub encoding: &'static str,
+    /// The line they are on (the header is line 1).
+    pub row: u64,
+    /// Their offset from the start of the file.
+    pub offset: u64,
+    /// The bytes (at most 4).
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "bytes {:02X?} at byte offset {} are not valid {}",
+            self.bytes, self.offset, self.encoding
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Decodes a byte stream to UTF-8 as it is read; stops at the first undecodable sequence
+/// with a [`DecodeError`], or (lossy) replaces it with U+FFFD and counts it.
+struct DecodingReader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    encoding: &'static encoding_rs::Encoding,
+    lossy: bool,
+    replaced: Arc<AtomicU64>,
+    input: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// Bytes of the source consumed before `input[start]`.
+    consumed: u64,
+    eof: bool,
+    done: bool,
+    output: Vec<u8>,
+    filled: usize,
+    served: usize,
+    /// Line breaks decoded so far.
+    lines: u64,
+}
+
+impl<R: Read> DecodingReader<R> {
+    fn new(
+        inner: R,
+        encoding: &'static encoding_rs::Encoding,
+        lossy: bool,
+        replaced: Arc<AtomicU64>,
+    ) -> DecodingReader<R> {
+        DecodingReader {
+            inner,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            encoding,
+            lossy,
+            replaced,
+            input: vec![0; 1 << 16],
+            start: 0,
+            end: 0,
+            consumed: 0,
+            eof: false,
+            done: false,
+            output: vec![0; 1 << 16],
+            filled: 0,
+            served: 0,
+            lines: 0,
         }
+    }
+
+    /// Decodes the next piece into `output`; `Ok(0)` at the end.
+    fn fill(&mut self) -> std::io::Result<usize> {
+        use encoding_rs::DecoderResult;
         loop {
             if self.done {
                 return Ok(0);
@@ -217,16 +412,71 @@ impl<R: Read> Read for DecodingReader<R> {
                 self.end = self.inner.read(&mut self.input)?;
                 self.eof = self.end == 0;
             }
-            let (result, read, written, _) =
-                self.decoder
-                    .decode_to_utf8(&self.input[self.start..self.end], out, self.eof);
+            let room = self.output.len() - 3;
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.input[self.start..self.end],
+                &mut self.output[..room],
+                self.eof,
+            );
+            let mut written = written;
+            let before = self.consumed;
             self.start += read;
-            // After its last call a decoder must not be used again.
-            self.done = self.eof && result == encoding_rs::CoderResult::InputEmpty;
+            self.consumed += read as u64;
+            self.lines += self.output[..written]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            match result {
+                DecoderResult::Malformed(bad, after) => {
+                    if !self.lossy {
+                        let at = before + read as u64 - after as u64 - bad as u64;
+                        let from = self.start - after as usize - bad as usize;
+                        let bytes = self
+                            .input
+                            .get(from..from + bad as usize)
+                            .map_or_else(Vec::new, <[u8]>::to_vec);
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            DecodeError {
+                                encoding: self.encoding.name(),
+                                row: self.lines + 1,
+                                offset: at,
+                                bytes,
+                            },
+                        ));
+                    }
+                    self.output[written..written + 3].copy_from_slice("\u{fffd}".as_bytes());
+                    written += 3;
+                    self.replaced.fetch_add(1, Ordering::Relaxed);
+                }
+                DecoderResult::InputEmpty => {
+                    // After its last call a decoder must not be used again.
+                    self.done = self.eof;
+                }
+                DecoderResult::OutputFull => {}
+            }
             if written > 0 || self.done {
                 return Ok(written);
             }
         }
+    }
+}
+
+impl<R: Read> Read for DecodingReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.served >= self.filled {
+            let n = self.fill()?;
+            self.filled = n;
+            self.served = 0;
+            if n == 0 {
+                return Ok(0);
+            }
+        }
+        let available = &self.output[self.served..self.filled];
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.served += n;
+        Ok(n)
     }
 }
 
@@ -263,48 +513,40 @@ pub struct Batch {
     pub rows: Vec<Row>,
     /// Where the roles are.
     pub columns: Columns,
+    /// How it was read (see [`BatchReader::describe`]).
+    pub description: String,
+    /// Warnings while reading (duplicate ids, skipped rows, replaced bytes).
+    pub warnings: Vec<String>,
 }
 
 impl Batch {
     /// Reads and decodes `path`, then resolves the role columns.
-    pub fn read(path: &Path, overrides: &ColumnOverrides) -> Result<Batch> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Self::from_bytes(path, &bytes, overrides)
+    pub fn read(path: &Path, options: impl Into<ReadOptions>) -> Result<Batch> {
+        Self::from_reader(BatchReader::open(path, options)?)
     }
 
     /// Like [`Batch::read`], for bytes already in memory; `path` is used in messages.
-    pub fn from_bytes(path: &Path, bytes: &[u8], overrides: &ColumnOverrides) -> Result<Batch> {
-        let text = decode(bytes);
-        let delimiter = sniff_delimiter(&text);
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(false)
-            .from_reader(text.as_bytes());
-        let csv_error = |e: csv::Error| csv_error(path, e);
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(csv_error)?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
+    pub fn from_bytes(path: &Path, bytes: &[u8], options: impl Into<ReadOptions>) -> Result<Batch> {
+        let source = Box::new(std::io::Cursor::new(bytes.to_vec()));
+        Self::from_reader(BatchReader::from_source(path, source, &options.into())?)
+    }
+
+    fn from_reader(mut reader: BatchReader) -> Result<Batch> {
         let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(csv_error)?;
-            let line = record.position().map_or(0, |p| p.line());
-            if record.iter().all(|c| c.trim().is_empty()) {
-                continue; // spreadsheets leave blank lines at the end
+        loop {
+            let chunk = reader.next_rows(1 << 16)?;
+            if chunk.is_empty() {
+                break;
             }
-            rows.push(Row {
-                line,
-                cells: record.iter().map(str::to_string).collect(),
-            });
+            rows.extend(chunk);
         }
-        let columns = resolve_columns(path, &headers, overrides)?;
         Ok(Batch {
-            path: path.to_path_buf(),
-            headers,
+            description: reader.describe(),
+            warnings: reader.take_warnings(),
+            path: reader.path,
+            headers: reader.headers,
             rows,
-            columns,
+            columns: reader.columns,
         })
     }
 
@@ -365,32 +607,42 @@ pub fn parse_label(value: &str) -> Option<bool> {
     }
 }
 
-/// UTF-8 (BOM stripped) when the bytes are valid UTF-8; UTF-16 when a BOM says so;
-/// otherwise GB18030, the superset of GBK that Excel and WPS write on Chinese Windows.
-fn decode(bytes: &[u8]) -> String {
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return encoding
-            .decode_without_bom_handling(&bytes[bom..])
-            .0
-            .into_owned();
+/// The delimiter of a header line: the commonest of comma, tab and semicolon outside
+/// quotes (comma when none occurs: a one-column file).
+fn sniff_delimiter(header: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in header.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => counts[0] += 1,
+            '\t' if !quoted => counts[1] += 1,
+            ';' if !quoted => counts[2] += 1,
+            _ => {}
+        }
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
-    }
-}
-
-/// Excel's "Unicode text" export is tab-separated; everything else here is comma-separated.
-fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
-    if header.contains('\t') && !header.contains(',') {
-        b'\t'
-    } else {
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    if counts[best] == 0 {
         b','
+    } else {
+        [b',', b'\t', b';'][best]
     }
 }
 
 fn csv_error(path: &Path, e: csv::Error) -> Error {
+    if let csv::ErrorKind::Io(io) = e.kind() {
+        if let Some(d) = io.get_ref().and_then(|r| r.downcast_ref::<DecodeError>()) {
+            return Error::Encoding {
+                path: path.to_path_buf(),
+                row: d.row,
+                message: format!(
+                    "{d}; if the file is in another encoding, say which with --encoding (gbk, utf-8, utf-16le, …), or use --lossy to replace such bytes"
+                ),
+            };
+        }
+    }
     Error::Csv {
         path: path.to_path_buf(),
         row: e.position().map_or(1, |p| p.line()),

@@ -210,6 +210,8 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
             headers: batch.headers.clone(),
             rows: rows.iter().map(|&i| batch.rows[i].clone()).collect(),
             columns: batch.columns,
+            description: batch.description.clone(),
+            warnings: Vec::new(),
         };
         let (train, test) = (part(&train_rows), part(&test_rows));
         let model = fit(

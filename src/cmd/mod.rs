@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use xuanti::model::learn::Loss;
 use xuanti::model::{PickRate, TrainOptions};
-use xuanti::read::{Batch, ColumnOverrides};
+use xuanti::read::{Batch, ColumnOverrides, ReadOptions};
 use xuanti::score::Analyzer;
 use xuanti::segment::Segmenter;
 use xuanti::themes::ThemeSet;
@@ -68,6 +68,21 @@ pub struct InputArgs {
     /// Column holding the reporting unit (default: unit/报送单位/单位/申报单位).
     #[arg(long, value_name = "COL")]
     unit_col: Option<String>,
+    /// Encoding of the input (gbk, gb18030, utf-8, utf-16le, utf-16be, …); default: detect
+    /// (BOM, then UTF-8, then GB18030).
+    #[arg(long, value_name = "ENC", value_parser = parse_encoding)]
+    encoding: Option<&'static encoding_rs::Encoding>,
+    /// Replace bytes that do not decode with � (and count them) instead of stopping.
+    #[arg(long)]
+    lossy: bool,
+    /// Field delimiter: `,`, `tab`, `;` or any one character; default: detect from the
+    /// header.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    delimiter: Option<u8>,
+    /// Skip rows whose number of cells differs from the header's (a warning names each)
+    /// instead of stopping.
+    #[arg(long)]
+    skip_bad_rows: bool,
     /// Extra segmentation dictionary: one `word [freq] [tag]` per line.
     #[arg(long, value_name = "FILE")]
     dict: Option<PathBuf>,
@@ -86,8 +101,22 @@ impl InputArgs {
         }
     }
 
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            columns: self.overrides(),
+            encoding: self.encoding,
+            lossy: self.lossy,
+            delimiter: self.delimiter,
+            skip_bad_rows: self.skip_bad_rows,
+        }
+    }
+
     fn read(&self, path: &Path) -> Result<Batch> {
-        Batch::read(path, &self.overrides()).context("cannot read the submissions")
+        let batch =
+            Batch::read(path, self.read_options()).context("cannot read the submissions")?;
+        eprintln!("xuanti: {}", batch.description);
+        warn(&batch.warnings);
+        Ok(batch)
     }
 
     fn theme_set(&self) -> Result<ThemeSet> {
@@ -106,6 +135,35 @@ impl InputArgs {
 
     fn analyzer(&self, themes: &ThemeSet) -> Result<Analyzer> {
         Ok(Analyzer::new(self.segmenter()?, themes))
+    }
+}
+
+/// Prints warnings on stderr, at most 20 of them and then a count.
+pub fn warn(warnings: &[String]) {
+    for w in warnings.iter().take(20) {
+        eprintln!("xuanti: warning: {w}");
+    }
+    if warnings.len() > 20 {
+        eprintln!("xuanti: warning: … and {} more", warnings.len() - 20);
+    }
+}
+
+/// Parses `--encoding`: any label encoding_rs knows (the WHATWG names: gbk, gb18030,
+/// utf-8, utf-16le, big5, …).
+fn parse_encoding(value: &str) -> std::result::Result<&'static encoding_rs::Encoding, String> {
+    encoding_rs::Encoding::for_label(value.trim().as_bytes()).ok_or_else(|| {
+        format!("'{value}' is not an encoding name: use gbk, gb18030, utf-8, utf-16le or utf-16be")
+    })
+}
+
+/// Parses `--delimiter`: `,`, `tab` (or `\t`), `;` or any single ASCII character.
+fn parse_delimiter(value: &str) -> std::result::Result<u8, String> {
+    match value {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        v if v.len() == 1 && v.is_ascii() && v != "\"" && v != "\n" => Ok(v.as_bytes()[0]),
+        v => Err(format!(
+            "'{v}' is not a delimiter: use ',', tab, ';' or another single character"
+        )),
     }
 }
 

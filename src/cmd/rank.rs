@@ -66,8 +66,9 @@ struct Entry {
 }
 
 pub fn run(args: RankArgs) -> Result<()> {
-    let mut reader = BatchReader::open(&args.input, &args.input_args.overrides())
+    let mut reader = BatchReader::open(&args.input, args.input_args.read_options())
         .context("cannot read the submissions")?;
+    eprintln!("xuanti: {}", reader.describe());
     let model = match &args.model {
         Some(p) => Some(
             SelectionModel::load(p)
@@ -109,7 +110,10 @@ pub fn run(args: RankArgs) -> Result<()> {
     let mut stats = None;
     let mut theme_names: Option<Vec<String>> = None;
     loop {
-        let rows = reader.next_rows(chunk_rows)?;
+        let rows = reader
+            .next_rows(chunk_rows)
+            .context("cannot read the submissions")?;
+        super::warn(&reader.take_warnings());
         let last = rows.len() < chunk_rows;
         if rows.is_empty() && theme_names.is_some() {
             break;

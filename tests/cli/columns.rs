@@ -66,7 +66,7 @@ fn text_col_override_reads_an_unusual_column_name() {
 fn text_col_override_naming_a_missing_column_lists_the_columns() {
     let env = Env::new();
     env.write("in.csv", SUBMISSIONS);
-    let err = env.fails(&["rank", "in.csv", "--text-col", "正文内容"]);
+    let err = env.fails_usage(&["rank", "in.csv", "--text-col", "正文内容"]);
     assert_contains("stderr", &err, "in.csv");
     assert_contains("stderr", &err, "正文内容");
     assert_contains("stderr", &err, "编号,标题,报送单位,内容");

@@ -25,7 +25,7 @@ fn bad_label_names_file_row_column_and_value_and_writes_nothing() {
 fn missing_label_column_lists_the_columns() {
     let env = Env::new();
     env.write("past.csv", PAST);
-    let err = env.fails(&["train", "past.csv", "--label", "picked", "-o", "m.json"]);
+    let err = env.fails_usage(&["train", "past.csv", "--label", "picked", "-o", "m.json"]);
     assert_contains("stderr", &err, "picked");
     assert_contains("stderr", &err, "编号,标题,报送单位,内容,入选,主题");
     assert!(!env.exists("m.json"));
@@ -134,7 +134,7 @@ fn rank_refuses_to_write_over_its_input() {
     env.write("in.csv", SUBMISSIONS);
     env.write("sub/keep.txt", "");
     for out in ["in.csv", "./in.csv", "sub/../in.csv"] {
-        let err = env.fails(&["rank", "in.csv", "-o", out]);
+        let err = env.fails_usage(&["rank", "in.csv", "-o", out]);
         assert_contains("stderr", &err, "in.csv");
         assert_same(
             "in.csv after the refusal",
@@ -148,7 +148,7 @@ fn rank_refuses_to_write_over_its_input() {
 fn rank_refuses_to_write_over_its_model() {
     let env = super::model::trained(&[]);
     let before = env.read_bytes("model.json");
-    env.fails(&[
+    env.fails_usage(&[
         "rank",
         "in.csv",
         "--model",

@@ -76,21 +76,35 @@ impl Env {
         String::from_utf8(out.stdout).expect("stdout is UTF-8")
     }
 
-    /// Runs and requires the error exit (code 2, `xuanti: error:` on stderr); returns stderr.
+    /// Runs and requires the bad-data exit (code 1, `xuanti: error:` on stderr); returns
+    /// stderr.
     #[track_caller]
     pub fn fails(&self, args: &[&str]) -> String {
+        self.fails_with(args, 1)
+    }
+
+    /// Runs and requires the usage-error exit (code 2); returns stderr.
+    #[track_caller]
+    pub fn fails_usage(&self, args: &[&str]) -> String {
+        self.fails_with(args, 2)
+    }
+
+    #[track_caller]
+    fn fails_with(&self, args: &[&str], code: i32) -> String {
         let out = self.run(args);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        if out.status.code() != Some(2) {
+        if out.status.code() != Some(code) {
             panic!(
-                "xuanti {}: expected exit code 2, got {}\n--- stderr ---\n{}\n--- stdout ---\n{}",
+                "xuanti {}: expected exit code {code}, got {}\n--- stderr ---\n{}\n--- stdout ---\n{}",
                 args.join(" "),
                 out.status,
                 stderr,
                 String::from_utf8_lossy(&out.stdout)
             );
         }
-        assert_contains("stderr", &stderr, "xuanti: error:");
+        if code == 1 {
+            assert_contains("stderr", &stderr, "xuanti: error:");
+        }
         stderr
     }
 }
