@@ -29,6 +29,11 @@ impl Explanation {
         theme_names: &[String],
         keyword_theme_names: &[&str],
     ) -> Explanation {
+        if a.empty {
+            return Explanation {
+                text: "空内容（标题和正文都是空的）".to_string(),
+            };
+        }
         let mut parts = Vec::new();
         if let Some(best) = a.best_theme() {
             let name = &theme_names[best];

@@ -29,6 +29,13 @@ fn exit_code(err: &anyhow::Error) -> u8 {
 }
 
 fn main() -> ExitCode {
+    // Ctrl-C: remove the temporary file of an output being written, then stop (exit 130,
+    // as shells report an interrupt), so no partial output is left behind.
+    let _ = ctrlc::set_handler(|| {
+        xuanti::write::remove_pending_files();
+        eprintln!("xuanti: interrupted; no output written");
+        std::process::exit(130);
+    });
     let cli = cmd::Cli::parse();
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -25,6 +25,8 @@ pub struct Assessment {
     pub criteria: CriteriaScores,
     /// The model's view, when a model scored it.
     pub model: Option<ModelScore>,
+    /// Neither title nor text has any content: kept in the output, scored 0, reason 空内容.
+    pub empty: bool,
 }
 
 /// A scored batch.
@@ -189,13 +191,21 @@ impl Analyzer {
                 m.score_unmatched(&analysis.docs, &analysis.criteria, &analysis.themes)
             }
         });
+        let empty: Vec<bool> = analysis
+            .docs
+            .iter()
+            .map(|d| !d.text.chars().any(char::is_alphanumeric))
+            .collect();
         let assessments = analysis
             .themes
             .into_iter()
             .zip(analysis.criteria)
             .enumerate()
             .map(|(i, (keyword_themes, criteria))| {
-                let ms = model_scores.as_ref().map(|v| v[i].clone());
+                let ms = model_scores
+                    .as_ref()
+                    .map(|v| v[i].clone())
+                    .filter(|_| !empty[i]);
                 let themes: Vec<f32> = theme_names
                     .iter()
                     .map(|name| match learned.iter().position(|l| l == name) {
@@ -207,8 +217,14 @@ impl Analyzer {
                     })
                     .collect();
                 let score = match &ms {
+                    _ if empty[i] => 0.0,
                     Some(m) => m.probability,
                     None => cold_start_score(&keyword_themes, &criteria),
+                };
+                let themes = if empty[i] {
+                    vec![0.0; themes.len()]
+                } else {
+                    themes
                 };
                 Assessment {
                     score,
@@ -216,6 +232,7 @@ impl Analyzer {
                     keyword_themes,
                     criteria,
                     model: ms,
+                    empty: empty[i],
                 }
             })
             .collect();

@@ -7,6 +7,38 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// Temporary files being written, removed by [`remove_pending_files`] when the process is
+/// interrupted (Ctrl-C), so that no partial output is left behind.
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+struct PendingFile(PathBuf);
+
+impl PendingFile {
+    fn register(path: &Path) -> PendingFile {
+        if let Ok(mut p) = PENDING.lock() {
+            p.push(path.to_path_buf());
+        }
+        PendingFile(path.to_path_buf())
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if let Ok(mut p) = PENDING.lock() {
+            p.retain(|q| q != &self.0);
+        }
+    }
+}
+
+/// Removes the temporary files of writes in progress (call from an interrupt handler).
+pub fn remove_pending_files() {
+    if let Ok(p) = PENDING.lock() {
+        for path in p.iter() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
 /// Writes `path` through `fill`, atomically; refuses when `path` is one of `inputs`.
 pub fn atomic_write(
     path: &Path,
@@ -30,6 +62,7 @@ pub fn atomic_write(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let _guard = PendingFile::register(&temp);
     let result = (|| {
         let mut w = BufWriter::new(File::create(&temp)?);
         fill(&mut w)?;
@@ -46,6 +79,16 @@ pub fn atomic_write(
 /// Writes CSV rows (header first) to `out`, or to stdout when `out` is `None`.
 pub fn write_csv(out: Option<&Path>, inputs: &[&Path], rows: &[Vec<String>]) -> Result<()> {
     write_csv_rows(out, inputs, rows.iter().map(|r| Ok(r.clone())))
+}
+
+/// A cell that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return) gets a leading `'`, which Excel and WPS show as plain text; any other
+/// cell is returned as it is (OWASP's advice against CSV injection).
+pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
 }
 
 /// [`write_csv`] for rows produced as they are written (a ranking read back from its spill
@@ -211,6 +254,16 @@ mod tests {
         assert!(back.file.is_some(), "never moved to a file");
         for (row, &(offset, len)) in rows.iter().zip(&at).rev() {
             assert_eq!(&back.row(offset, len).unwrap(), row);
+        }
+    }
+
+    #[test]
+    fn formulas_are_neutralized_and_other_cells_kept() {
+        for cell in ["=1+1", "+86 138", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralize(cell), format!("'{cell}"));
+        }
+        for cell in ["", "选题", "1-2", "a=b", "'=x"] {
+            assert_eq!(neutralize(cell), cell);
         }
     }
 

@@ -10,7 +10,8 @@ use xuanti::explain::Explanation;
 use xuanti::model::learn::sigmoid;
 use xuanti::model::{PickRate, SelectionModel};
 use xuanti::read::{BatchReader, Submission};
-use xuanti::write::{write_csv_rows, Spill};
+use xuanti::score::Analyzer;
+use xuanti::write::{neutralize, write_csv_rows, Spill};
 
 use super::InputArgs;
 
@@ -29,6 +30,10 @@ pub struct RankArgs {
     /// Output CSV (default: stdout).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Write cells that start with = + - @ as they are. By default such a cell gets a
+    /// leading ' so that Excel and WPS do not run it as a formula.
+    #[arg(long)]
+    keep_formulas: bool,
     /// Keep only the first N rows.
     #[arg(long, value_name = "N")]
     top: Option<usize>,
@@ -69,20 +74,25 @@ pub fn run(args: RankArgs) -> Result<()> {
     let mut reader = BatchReader::open(&args.input, args.input_args.read_options())
         .context("cannot read the submissions")?;
     eprintln!("xuanti: {}", reader.describe());
-    let model = match &args.model {
-        Some(p) => Some(
-            SelectionModel::load(p)
-                .context("cannot use the model")?
-                .with_pick_rate(args.pick_rate),
-        ),
-        None => None,
-    };
+    // The model file and jieba's dictionary load at the same time.
+    let (model, segmenter) = std::thread::scope(|scope| {
+        let model = scope.spawn(|| match &args.model {
+            Some(p) => SelectionModel::load(p)
+                .map(|m| Some(m.with_pick_rate(args.pick_rate)))
+                .context("cannot use the model"),
+            None => Ok(None),
+        });
+        let segmenter = args.input_args.segmenter();
+        let model = model.join().expect("the model loader does not panic");
+        (model, segmenter)
+    });
+    let (model, segmenter) = (model?, segmenter?);
     // A model carries the themes it was trained with; --themes still replaces them.
     let themes = match (&args.input_args.themes, &model) {
         (None, Some(m)) => m.themes().clone(),
         _ => args.input_args.theme_set()?,
     };
-    let analyzer = args.input_args.analyzer(&themes)?;
+    let analyzer = Analyzer::new(segmenter, &themes);
     let keyword_names = themes.names();
     let passthrough: Vec<usize> = (0..reader.headers.len())
         .filter(|&i| Some(i) != reader.columns.id)
@@ -183,9 +193,17 @@ pub fn run(args: RankArgs) -> Result<()> {
         });
     }
     let mut back = spill.finish().map_err(spill_error)?;
+    let guard = !args.keep_formulas;
     let rows = std::iter::once(Ok(header)).chain(order.iter().enumerate().map(|(rank, &i)| {
         let e = &entries[i];
         let mut fields = back.row(e.offset, e.len)?;
+        if guard {
+            for f in &mut fields {
+                if let std::borrow::Cow::Owned(safe) = neutralize(f) {
+                    *f = safe;
+                }
+            }
+        }
         fields.insert(0, (rank + 1).to_string());
         fields.insert(2, format!("{:.4}", e.score));
         Ok(fields)

@@ -762,8 +762,16 @@ impl SelectionModel {
             path: path.to_path_buf(),
             message,
         };
-        let header: Header = serde_json::from_slice(&bytes)
-            .map_err(|e| bad(format!("not a xuanti model file (not JSON: {e})")))?;
+        // One parse in the common case; the header alone explains a failure.
+        let parsed = serde_json::from_slice::<ModelFile>(&bytes);
+        let header: Header = match &parsed {
+            Ok(file) => Header {
+                format: Some(file.format.clone()),
+                version: Some(file.version),
+            },
+            Err(_) => serde_json::from_slice(&bytes)
+                .map_err(|e| bad(format!("not a xuanti model file (not JSON: {e})")))?,
+        };
         if header.format.as_deref() != Some(FORMAT) {
             return Err(bad(format!(
                 "not a xuanti model file (format is {:?}, expected \"{FORMAT}\")",
@@ -779,8 +787,8 @@ impl SelectionModel {
                 )))
             }
         }
-        let file: ModelFile =
-            serde_json::from_slice(&bytes).map_err(|e| bad(format!("damaged model file: {e}")))?;
+        drop(bytes);
+        let file = parsed.map_err(|e| bad(format!("damaged model file: {e}")))?;
         let features = file.vocabulary.keys.len();
         let mut lengths = vec![("SVM weights", file.svm.weights.len())];
         if let Some(nb) = &file.nb {
