@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
+/// The encodings `--encoding` can name (re-exported from encoding_rs).
+pub use encoding_rs::Encoding;
 
 /// Accepted header names of the id column (compared case- and space-insensitively).
 pub const ID_NAMES: &[&str] = &["id", "编号", "序号"];

@@ -758,6 +758,12 @@ impl SelectionModel {
     /// Reads a model file, checking its format and version first.
     pub fn load(path: &Path) -> Result<SelectionModel> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::from_bytes(path, bytes)
+    }
+
+    /// [`SelectionModel::load`] from bytes in memory; `path` is used in messages. Any bytes
+    /// give a model or an [`Error::Model`], never a panic (a fuzz target checks this).
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<SelectionModel> {
         let bad = |message: String| Error::Model {
             path: path.to_path_buf(),
             message,
