@@ -234,7 +234,7 @@ impl BatchReader {
         format!(
             "{}: {} ({}), {delimiter}-separated",
             self.path.display(),
-            self.encoding.0,
+            self.encoding.0.to_uppercase(),
             if self.encoding.1 {
                 "detected"
             } else {
@@ -315,17 +315,40 @@ impl BatchReader {
     }
 }
 
-/// A BOM's encoding; else UTF-8 when the bytes are UTF-8 (a character cut by the end of
-/// the sniffing window still counts); else GB18030, the superset of GBK that Excel and WPS
-/// write on Chinese Windows.
+/// A BOM's encoding; else UTF-8 or GB18030 (the superset of GBK that Excel and WPS write on
+/// Chinese Windows), whichever finds fewer undecodable sequences in the first megabyte
+/// (UTF-8 on a tie). A UTF-8 file with a stray bad byte stays UTF-8, and the error then
+/// points at that byte; a GBK file is never valid UTF-8 for long.
 fn detect_encoding(prefix: &[u8], whole: bool) -> &'static encoding_rs::Encoding {
     if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(prefix) {
         return encoding;
     }
-    match std::str::from_utf8(prefix) {
-        Ok(_) => encoding_rs::UTF_8,
-        Err(e) if !whole && e.error_len().is_none() => encoding_rs::UTF_8,
-        Err(_) => encoding_rs::GB18030,
+    let utf8 = malformed(encoding_rs::UTF_8, prefix, whole);
+    if utf8 == 0 {
+        return encoding_rs::UTF_8;
+    }
+    if malformed(encoding_rs::GB18030, prefix, whole) < utf8 {
+        encoding_rs::GB18030
+    } else {
+        encoding_rs::UTF_8
+    }
+}
+
+/// How many undecodable sequences `bytes` hold in `encoding` (a sequence cut by the end of
+/// a prefix does not count).
+fn malformed(encoding: &'static encoding_rs::Encoding, bytes: &[u8], whole: bool) -> usize {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = vec![0u8; 1 << 16];
+    let (mut at, mut count) = (0, 0);
+    loop {
+        let (result, read, _) =
+            decoder.decode_to_utf8_without_replacement(&bytes[at..], &mut out, whole);
+        at += read;
+        match result {
+            encoding_rs::DecoderResult::Malformed(..) => count += 1,
+            encoding_rs::DecoderResult::OutputFull => {}
+            encoding_rs::DecoderResult::InputEmpty => return count,
+        }
     }
 }
 

@@ -10,5 +10,6 @@ mod cli {
     pub mod model;
     pub mod rank;
     pub mod real_data;
+    pub mod reliability;
     pub mod util;
 }

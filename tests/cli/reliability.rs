@@ -1,0 +1,323 @@
+//! Every bad or odd file of `docs/RELIABILITY.md`, generated here: each test names the row of
+//! that table it proves. Exit codes: 0 ok, 1 bad data, 2 usage.
+
+use super::fixtures::SUBMISSIONS;
+use super::util::{assert_contains, assert_same, Env, Ranked};
+
+fn rank(env: &Env, args: &[&str]) -> Ranked {
+    let mut all = vec!["rank"];
+    all.extend_from_slice(args);
+    Ranked::parse(&env.ok(&all))
+}
+
+/// The fixture's scores by id: what every faithful reading of it must give.
+fn base(env: &Env) -> std::collections::BTreeMap<String, String> {
+    env.write("base.csv", SUBMISSIONS);
+    rank(env, &["base.csv"]).score_by_id()
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut out = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
+    for u in text.encode_utf16() {
+        out.extend_from_slice(&if big_endian {
+            u.to_be_bytes()
+        } else {
+            u.to_le_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn utf16_le_and_be_with_bom_rank_like_utf8_and_the_encoding_is_reported() {
+    let env = Env::new();
+    let base = base(&env);
+    env.write("le.csv", utf16(SUBMISSIONS, false));
+    env.write("be.csv", utf16(SUBMISSIONS, true));
+    assert_same("UTF-16LE", &base, &rank(&env, &["le.csv"]).score_by_id());
+    assert_same("UTF-16BE", &base, &rank(&env, &["be.csv"]).score_by_id());
+    let out = env.run(&["rank", "be.csv"]);
+    assert_contains(
+        "stderr",
+        &String::from_utf8_lossy(&out.stderr),
+        "UTF-16BE (detected)",
+    );
+}
+
+#[test]
+fn gbk_file_reports_its_encoding_and_encoding_flag_overrides_detection() {
+    let env = Env::new();
+    let base = base(&env);
+    env.write("gbk.csv", encoding_rs::GBK.encode(SUBMISSIONS).0);
+    let out = env.run(&["rank", "gbk.csv"]);
+    assert_contains(
+        "stderr",
+        &String::from_utf8_lossy(&out.stderr),
+        "GB18030 (detected)",
+    );
+    let given = rank(&env, &["gbk.csv", "--encoding", "gbk"]);
+    assert_same("--encoding gbk", &base, &given.score_by_id());
+    // Forced to UTF-8, the GBK bytes (the header's first) are named with row and offset.
+    let err = env.fails(&["rank", "gbk.csv", "--encoding", "utf-8"]);
+    assert_contains("stderr", &err, "gbk.csv: row 1: bytes");
+    assert_contains("stderr", &err, "byte offset");
+    assert_contains("stderr", &err, "--lossy");
+}
+
+#[test]
+fn unknown_encoding_name_is_a_usage_error() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let err = env.fails_usage(&["rank", "in.csv", "--encoding", "klingon"]);
+    assert_contains("stderr", &err, "klingon");
+}
+
+#[test]
+fn semicolon_file_is_detected_and_other_delimiters_can_be_given() {
+    let env = Env::new();
+    let base = base(&env);
+    env.write("semi.csv", SUBMISSIONS.replace(',', ";"));
+    assert_same(
+        "semicolons",
+        &base,
+        &rank(&env, &["semi.csv"]).score_by_id(),
+    );
+    env.write("pipe.csv", SUBMISSIONS.replace(',', "|"));
+    let piped = rank(&env, &["pipe.csv", "--delimiter", "|"]);
+    assert_same("--delimiter |", &base, &piped.score_by_id());
+}
+
+#[test]
+fn crlf_line_ends_and_quoted_line_breaks_rank_like_plain_rows() {
+    let env = Env::new();
+    let base = base(&env);
+    env.write("crlf.csv", SUBMISSIONS.replace('\n', "\r\n"));
+    assert_same("CRLF", &base, &rank(&env, &["crlf.csv"]).score_by_id());
+    // A merged cell pasted as lines: the text is quoted and holds line breaks.
+    env.write(
+        "multi.csv",
+        "编号,标题,内容\n1,\"驻村第一书记\n张明\",\"三年走访农户412户，\r\n记满了11本民情日记。\"\n2,通知,开会\n",
+    );
+    let ranked = rank(&env, &["multi.csv"]);
+    assert_same("rows", 2, ranked.rows.len());
+    let title = ranked.column("标题");
+    assert!(title.iter().any(|t| t == "驻村第一书记\n张明"), "{title:?}");
+}
+
+#[test]
+fn trailing_empty_columns_and_a_bom_glued_to_a_spaced_header_are_accepted() {
+    let env = Env::new();
+    let base = base(&env);
+    let padded: String = SUBMISSIONS
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                "\u{feff} 编号 ,标题,报送单位,内容\n".to_string()
+            } else {
+                format!("{l},,\n")
+            }
+        })
+        .collect();
+    env.write("padded.csv", padded);
+    assert_same(
+        "padded rows",
+        &base,
+        &rank(&env, &["padded.csv"]).score_by_id(),
+    );
+}
+
+#[test]
+fn ragged_row_names_its_cell_count_or_is_skipped_with_a_warning() {
+    let env = Env::new();
+    env.write("bad.csv", "编号,标题,内容\n1,甲,乙\n2,丙\n3,丁,戊\n");
+    let err = env.fails(&["rank", "bad.csv"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "bad.csv: row 3: has 2 cells but the header has 3",
+    );
+    assert_contains("stderr", &err, "--skip-bad-rows");
+    let out = env.run(&["rank", "bad.csv", "--skip-bad-rows"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_contains(
+        "stderr",
+        &stderr,
+        "row 3 has 2 cells but the header has 3: skipped",
+    );
+    let ranked = Ranked::parse(&String::from_utf8(out.stdout).unwrap());
+    let mut ids = ranked.ids();
+    ids.sort();
+    assert_same("rows kept", vec!["1".to_string(), "3".to_string()], ids);
+}
+
+#[test]
+fn duplicate_ids_warn_and_both_rows_are_kept() {
+    let env = Env::new();
+    env.write(
+        "dup.csv",
+        "编号,标题,内容\n7,甲,驻村\n8,乙,修路\n7,丙,种茶\n",
+    );
+    let out = env.run(&["rank", "dup.csv"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_contains(
+        "stderr",
+        &stderr,
+        "id '7' appears in row 2 and again in row 4",
+    );
+    let ranked = Ranked::parse(&String::from_utf8(out.stdout).unwrap());
+    assert_same(
+        "rows with id 7",
+        2,
+        ranked.ids().iter().filter(|i| *i == "7").count(),
+    );
+}
+
+#[test]
+fn duplicate_header_names_warn() {
+    let env = Env::new();
+    env.write("dup.csv", "编号,标题,内容,标题\n1,甲,驻村,乙\n");
+    let out = env.run(&["rank", "dup.csv"]);
+    assert!(out.status.success());
+    assert_contains(
+        "stderr",
+        &String::from_utf8_lossy(&out.stderr),
+        "names the column '标题' twice",
+    );
+}
+
+#[test]
+fn empty_submission_is_kept_scored_zero_with_reason_kongneirong() {
+    let env = Env::new();
+    let text = format!("{SUBMISSIONS}N10,,,\n");
+    env.write("in.csv", text);
+    let ranked = rank(&env, &["in.csv"]);
+    let row = ranked.rank_of("N10") - 1;
+    assert_same("score", "0.0000", ranked.column("score")[row].as_str());
+    assert_contains("reasons", &ranked.column("reasons")[row], "空内容");
+}
+
+#[test]
+fn a_ten_megabyte_cell_and_a_very_long_line_are_read() {
+    let env = Env::new();
+    let long = "驻村第一书记带领群众修路。".repeat(10 * 1024 * 1024 / 39 + 1);
+    assert!(long.len() >= 10 * 1024 * 1024);
+    env.write(
+        "big.csv",
+        format!("编号,标题,内容\n1,整篇报告,{long}\n2,通知,开会\n"),
+    );
+    let ranked = rank(&env, &["big.csv"]);
+    assert_same("rows", 2, ranked.rows.len());
+    assert_same(
+        "the long cell",
+        long.len(),
+        ranked.column("内容")[ranked.rank_of("1") - 1].len(),
+    );
+}
+
+#[test]
+fn empty_file_is_an_error_and_header_only_gives_a_header() {
+    let env = Env::new();
+    env.write("empty.csv", "");
+    let err = env.fails(&["rank", "empty.csv"]);
+    assert_contains("stderr", &err, "empty.csv: the file is empty");
+    env.write("header.csv", "编号,标题,内容\n");
+    let out = env.ok(&["rank", "header.csv"]);
+    assert_same("lines", 1, out.lines().count());
+}
+
+#[test]
+fn binary_junk_stops_with_row_and_offset_or_is_replaced_with_lossy() {
+    let env = Env::new();
+    let mut junk = "编号,标题,内容\n1,甲,驻村\n2,乙,".as_bytes().to_vec();
+    junk.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x81, 0x30, 0xFF, 0x0A]);
+    env.write("junk.csv", &junk);
+    let err = env.fails(&["rank", "junk.csv"]);
+    assert_contains("stderr", &err, "junk.csv: row 3");
+    assert_contains("stderr", &err, "byte offset");
+    let out = env.run(&["rank", "junk.csv", "--lossy"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_contains(
+        "stderr",
+        &String::from_utf8_lossy(&out.stderr),
+        "replaced by \u{fffd}",
+    );
+}
+
+#[test]
+fn formula_cells_are_neutralized_unless_kept() {
+    let env = Env::new();
+    env.write(
+        "f.csv",
+        "编号,标题,内容,备注\n=1+1,@SUM(A1),驻村第一书记,-2\n",
+    );
+    let ranked = rank(&env, &["f.csv"]);
+    assert_same("id", "'=1+1", ranked.ids()[0].as_str());
+    assert_same("title", "'@SUM(A1)", ranked.column("标题")[0].as_str());
+    assert_same("note", "'-2", ranked.column("备注")[0].as_str());
+    let kept = rank(&env, &["f.csv", "--keep-formulas"]);
+    assert_same("kept id", "=1+1", kept.ids()[0].as_str());
+}
+
+#[test]
+fn truncated_model_file_is_an_error_not_a_panic() {
+    let env = super::model::trained(&[]);
+    let model = env.read_bytes("model.json");
+    for cut in [model.len() / 2, 40, 1] {
+        env.write("cut.json", &model[..cut]);
+        let err = env.fails(&["rank", "in.csv", "--model", "cut.json"]);
+        assert_contains("stderr", &err, "cut.json");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    env.fails_usage(&["rank", "in.csv", "--no-such-flag"]);
+}
+
+#[test]
+fn interrupting_a_run_leaves_no_output_behind() {
+    let env = Env::new();
+    let body = SUBMISSIONS.split_once('\n').unwrap().1;
+    let mut big = String::from("编号,标题,报送单位,内容\n");
+    for i in 0..150 {
+        for line in body.lines() {
+            big.push_str(&format!("{i}-{line}\n"));
+        }
+    }
+    env.write("big.csv", big);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xuanti"))
+        .args(["rank", "big.csv", "-o", "out.csv"])
+        .current_dir(env.path(""))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .is_ok_and(|s| s.success());
+    let status = child.wait().unwrap();
+    if !killed || status.success() {
+        return; // finished before the signal: nothing to check on this machine
+    }
+    let left: Vec<String> = std::fs::read_dir(env.path(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "big.csv")
+        .collect();
+    assert!(left.is_empty(), "left behind after Ctrl-C: {left:?}");
+}
