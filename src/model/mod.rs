@@ -979,15 +979,16 @@ fn train_themes(
             }
         }
     }
-    let mut models = Vec::new();
-    for name in names {
+    // Themes are independent: fitted on all cores, kept in first-seen order.
+    let models: Vec<ThemeModel> = parallel_map(&names, |name| {
+        let name = name.clone();
         let y: Vec<bool> = rows
             .iter()
             .map(|&r| labels[r].as_deref().unwrap_or_default().contains(&name))
             .collect();
         let positives = y.iter().filter(|&&v| v).count();
         if positives < options.min_theme_positives {
-            continue;
+            return None;
         }
         let splits = Splits::k_fold(&y, options.folds.min(positives).max(2), options.seed);
         let ones = vec![1.0; sub.len()];
@@ -1014,15 +1015,18 @@ fn train_themes(
         let linear = fit_linear(&sub, &all, &y, &cost, nf, &params(c));
         let z: Vec<Vec<f32>> = oof.iter().map(|&m| vec![m]).collect();
         let platt = Stacker::fit(vec![name.clone()], &z, &y, 1.0);
-        models.push(ThemeModel {
+        Some(ThemeModel {
             cv_ap,
             c,
             name,
             positives,
             linear,
             platt,
-        });
-    }
+        })
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     (vocabulary, models)
 }
 
