@@ -57,7 +57,7 @@ fn own_columns(theme_names: &[String]) -> Vec<String> {
 /// (keyword IDF, feedback words, pick-rate matching); a larger one is read and scored a chunk
 /// at a time with the keyword statistics of its first chunk, and only each row's score and
 /// the place of its output row are kept in memory (see `docs/DECISIONS.md`).
-pub const CHUNK_ROWS: usize = 8_192;
+pub const CHUNK_ROWS: usize = 10_000;
 
 /// Output bytes kept in memory before they go to a temporary file.
 const SPILL_MEMORY: usize = 8 << 20;
