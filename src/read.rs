@@ -126,7 +126,7 @@ pub struct BatchReader {
     skip_bad_rows: bool,
     replaced: Arc<AtomicU64>,
     /// First line of each id seen (by hash), to report duplicates.
-    ids: rustc_hash::FxHashMap<u64, u64>,
+    ids: rustc_hash::FxHashMap<u64, u32>,
     warnings: Vec<String>,
 }
 
@@ -294,8 +294,9 @@ impl BatchReader {
                     let first = *self
                         .ids
                         .entry(std::hash::Hasher::finish(&h))
-                        .or_insert(line);
-                    if first != line {
+                        .or_insert(line.min(u32::MAX as u64) as u32)
+                        as u64;
+                    if first != line.min(u32::MAX as u64) {
                         self.warnings.push(format!(
                             "{}: id '{id}' appears in row {first} and again in row {line}; both are kept",
                             self.path.display()

@@ -57,7 +57,7 @@ fn own_columns(theme_names: &[String]) -> Vec<String> {
 /// (keyword IDF, feedback words, pick-rate matching); a larger one is read and scored a chunk
 /// at a time with the keyword statistics of its first chunk, and only each row's score and
 /// the place of its output row are kept in memory (see `docs/DECISIONS.md`).
-pub const CHUNK_ROWS: usize = 10_000;
+pub const CHUNK_ROWS: usize = 8_192;
 
 /// Output bytes kept in memory before they go to a temporary file.
 const SPILL_MEMORY: usize = 8 << 20;
@@ -165,6 +165,10 @@ pub fn run(args: RankArgs) -> Result<()> {
         }
     }
 
+    // The reader's duplicate-id table is no longer needed: free it before sorting.
+    let input_headers = std::mem::take(&mut reader.headers);
+    drop(reader);
+
     // The pick-rate matching of the whole batch, then the order.
     if let Some(m) = &model {
         let logits: Vec<f32> = entries.iter().filter_map(|e| e.logit).collect();
@@ -185,7 +189,7 @@ pub fn run(args: RankArgs) -> Result<()> {
 
     let mut header = own_columns(theme_names.as_deref().unwrap_or_default());
     for &i in &passthrough {
-        let name = &reader.headers[i];
+        let name = &input_headers[i];
         header.push(if header.contains(name) {
             format!("input:{name}")
         } else {
