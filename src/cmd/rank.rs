@@ -57,7 +57,7 @@ fn own_columns(theme_names: &[String]) -> Vec<String> {
 /// (keyword IDF, feedback words, pick-rate matching); a larger one is read and scored a chunk
 /// at a time with the keyword statistics of its first chunk, and only each row's score and
 /// the place of its output row are kept in memory (see `docs/DECISIONS.md`).
-pub const CHUNK_ROWS: usize = 8_192;
+pub const CHUNK_ROWS: usize = 6_144;
 
 /// Output bytes kept in memory before they go to a temporary file.
 const SPILL_MEMORY: usize = 8 << 20;
@@ -131,13 +131,15 @@ pub fn run(args: RankArgs) -> Result<()> {
         let submissions: Vec<Submission> =
             rows.iter().map(|r| reader.columns.submission(r)).collect();
         let analysis = analyzer.analyze_with(&submissions, stats.as_ref());
+        // Only the ids are needed from here on: the texts live on in the documents.
+        let ids: Vec<String> = submissions.into_iter().map(|s| s.id).collect();
         if stats.is_none() && !last {
             stats = Some(analyzer.theme_stats(&analysis));
         }
         let screening = analyzer.assess_with(analysis, model.as_ref(), false);
         for (i, a) in screening.assessments.iter().enumerate() {
             let mut row = vec![
-                submissions[i].id.clone(),
+                ids[i].clone(),
                 a.best_theme()
                     .map(|t| screening.theme_names[t].clone())
                     .unwrap_or_default(),
