@@ -234,66 +234,71 @@ pub struct VocabularyFile {
     pub idf: Vec<f32>,
 }
 
-/// Long `u64` arrays in the model file as base64 of their little-endian bytes.
-pub mod u64_base64 {
+/// Base64 of little-endian bytes, shared by the array encodings of the model file.
+mod base64_le {
     use base64::engine::general_purpose::STANDARD;
     use base64::Engine;
+
+    pub fn encode<const N: usize>(items: impl Iterator<Item = [u8; N]>) -> String {
+        let bytes: Vec<u8> = items.flatten().collect();
+        STANDARD.encode(bytes)
+    }
+
+    pub fn decode<const N: usize>(text: &str, what: &str) -> Result<Vec<[u8; N]>, String> {
+        let bytes = STANDARD
+            .decode(text.as_bytes())
+            .map_err(|e| format!("bad base64 array: {e}"))?;
+        if bytes.len() % N != 0 {
+            return Err(format!(
+                "bad array: {} bytes is not a whole number of {what}",
+                bytes.len()
+            ));
+        }
+        Ok(bytes
+            .chunks_exact(N)
+            .map(|c| c.try_into().expect("N bytes"))
+            .collect())
+    }
+}
+
+/// Long `u64` arrays in the model file as base64 of their little-endian bytes.
+pub mod u64_base64 {
     use serde::{Deserialize, Deserializer, Serializer};
 
     /// Writes the array as one base64 string.
     pub fn serialize<S: Serializer>(values: &[u64], s: S) -> Result<S::Ok, S::Error> {
-        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-        s.serialize_str(&STANDARD.encode(bytes))
+        s.serialize_str(&super::base64_le::encode(
+            values.iter().map(|v| v.to_le_bytes()),
+        ))
     }
 
     /// Reads the array back; a length that is not a whole number of `u64`s is an error.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        let bytes = STANDARD
-            .decode(text.as_bytes())
-            .map_err(|e| serde::de::Error::custom(format!("bad base64 array: {e}")))?;
-        if bytes.len() % 8 != 0 {
-            return Err(serde::de::Error::custom(format!(
-                "bad array: {} bytes is not a whole number of u64",
-                bytes.len()
-            )));
-        }
-        Ok(bytes
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
-            .collect())
+        let items =
+            super::base64_le::decode::<8>(&text, "u64").map_err(serde::de::Error::custom)?;
+        Ok(items.into_iter().map(u64::from_le_bytes).collect())
     }
 }
 
 /// Long `f32` arrays in the model file as base64 of their little-endian bytes: a third of the
 /// size of decimal JSON numbers, and read without parsing millions of decimals.
 pub mod f32_base64 {
-    use base64::engine::general_purpose::STANDARD;
-    use base64::Engine;
     use serde::{Deserialize, Deserializer, Serializer};
 
     /// Writes the array as one base64 string.
     pub fn serialize<S: Serializer>(values: &[f32], s: S) -> Result<S::Ok, S::Error> {
-        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-        s.serialize_str(&STANDARD.encode(bytes))
+        s.serialize_str(&super::base64_le::encode(
+            values.iter().map(|v| v.to_le_bytes()),
+        ))
     }
 
     /// Reads the array back; a length that is not a whole number of `f32`s is an error.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        let bytes = STANDARD
-            .decode(text.as_bytes())
-            .map_err(|e| serde::de::Error::custom(format!("bad base64 array: {e}")))?;
-        if bytes.len() % 4 != 0 {
-            return Err(serde::de::Error::custom(format!(
-                "bad array: {} bytes is not a whole number of f32",
-                bytes.len()
-            )));
-        }
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
+        let items =
+            super::base64_le::decode::<4>(&text, "f32").map_err(serde::de::Error::custom)?;
+        Ok(items.into_iter().map(f32::from_le_bytes).collect())
     }
 }
 

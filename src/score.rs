@@ -111,29 +111,34 @@ impl Analyzer {
 
     /// Segments and scores themes and criteria.
     pub fn analyze(&self, submissions: &[Submission]) -> Analysis {
-        self.analyze_with(submissions, None)
-    }
-
-    /// The keyword-theme statistics of a batch (see [`ThemeMatcher::fit`]).
-    pub fn theme_stats(&self, analysis: &Analysis) -> ThemeStats {
-        self.matcher.fit(&analysis.docs)
+        self.analyze_with(submissions, None).0
     }
 
     /// [`Analyzer::analyze`] with keyword-theme statistics from elsewhere (the first chunk of
-    /// a large batch); `None` takes them from these submissions.
-    pub fn analyze_with(&self, submissions: &[Submission], stats: Option<&ThemeStats>) -> Analysis {
+    /// a large batch). With `None` they are fitted on these submissions and returned too.
+    pub fn analyze_with(
+        &self,
+        submissions: &[Submission],
+        stats: Option<&ThemeStats>,
+    ) -> (Analysis, Option<ThemeStats>) {
         let docs = self.segmenter.documents(submissions);
-        let themes = match stats {
-            Some(stats) => self.matcher.score_with(stats, &docs),
-            None => self.matcher.score(&docs),
+        let (fitted, themes) = match stats {
+            Some(stats) => (None, self.matcher.score_with(stats, &docs)),
+            None => {
+                let (stats, themes) = self.matcher.fit_and_score(&docs);
+                (Some(stats), themes)
+            }
         };
         let pairs: Vec<(&Document, &ThemeScores)> = docs.iter().zip(&themes).collect();
         let criteria = crate::segment::parallel_map(&pairs, |(d, t)| self.criteria.assess(d, t));
-        Analysis {
-            docs,
-            themes,
-            criteria,
-        }
+        (
+            Analysis {
+                docs,
+                themes,
+                criteria,
+            },
+            fitted,
+        )
     }
 
     /// Segments only: themes and criteria are left empty (for training a model whose

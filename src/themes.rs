@@ -245,9 +245,16 @@ impl ThemeMatcher {
 
     /// Scores every document of a batch against every theme (batch statistics, feedback).
     pub fn score(&self, docs: &[Document]) -> Vec<ThemeScores> {
+        self.fit_and_score(docs).1
+    }
+
+    /// [`ThemeMatcher::fit`] and [`ThemeMatcher::score_with`] on the same documents, matching
+    /// each document once.
+    pub fn fit_and_score(&self, docs: &[Document]) -> (ThemeStats, Vec<ThemeScores>) {
         let hits: Vec<Hits> = parallel_map(docs, |d| self.hits(d));
         let stats = self.fit_hits(docs, &hits);
-        self.score_hits(&stats, docs, Some(&hits))
+        let scores = self.score_hits(&stats, docs, Some(&hits));
+        (stats, scores)
     }
 
     /// The batch statistics BM25 and the feedback need (IDF, average length, expansion

@@ -130,12 +130,11 @@ pub fn run(args: RankArgs) -> Result<()> {
         }
         let submissions: Vec<Submission> =
             rows.iter().map(|r| reader.columns.submission(r)).collect();
-        let analysis = analyzer.analyze_with(&submissions, stats.as_ref());
+        // The first chunk's keyword statistics serve the later chunks.
+        let (analysis, fitted) = analyzer.analyze_with(&submissions, stats.as_ref());
+        stats = stats.or(fitted);
         // Only the ids are needed from here on: the texts live on in the documents.
         let ids: Vec<String> = submissions.into_iter().map(|s| s.id).collect();
-        if stats.is_none() && !last {
-            stats = Some(analyzer.theme_stats(&analysis));
-        }
         let screening = analyzer.assess_with(analysis, model.as_ref(), false);
         for (i, a) in screening.assessments.iter().enumerate() {
             let mut row = vec![
