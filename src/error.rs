@@ -117,6 +117,14 @@ pub enum Error {
         /// What is missing.
         message: String,
     },
+    /// A spreadsheet cannot be read (not a workbook, no such sheet).
+    #[error("{path}: {message}")]
+    Sheet {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// The output would overwrite an input.
     #[error("{path}: refusing to write the output over an input file")]
     OverwriteInput {

@@ -16,6 +16,7 @@ pub mod model;
 pub mod normalize;
 pub mod rank;
 pub mod read;
+pub mod report;
 pub mod score;
 pub mod segment;
 pub mod themes;

@@ -1,5 +1,7 @@
-//! CSV file → [`Batch`]: decodes UTF-8 (with or without BOM), UTF-16 (with BOM) or GBK/GB18030,
-//! finds the id, title, unit and text columns by name, and keeps every cell for the output.
+//! CSV file or spreadsheet → [`Batch`]: decodes UTF-8 (with or without BOM), UTF-16 (with BOM)
+//! or GBK/GB18030 CSV, or reads the first (or a named) sheet of an .xlsx, .xls or .ods
+//! workbook; finds the id, title, unit and text columns by name, and keeps every cell for the
+//! output.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -91,6 +93,8 @@ pub struct ReadOptions {
     /// Skip rows whose number of cells differs from the header's (with a warning each)
     /// instead of stopping.
     pub skip_bad_rows: bool,
+    /// The sheet of a workbook to read; `None` reads the first.
+    pub sheet: Option<String>,
 }
 
 impl From<&ColumnOverrides> for ReadOptions {
@@ -121,10 +125,8 @@ pub struct BatchReader {
     pub encoding: (&'static str, bool),
     /// The delimiter used.
     pub delimiter: u8,
-    reader: csv::Reader<Box<dyn Read + Send>>,
-    record: csv::StringRecord,
+    source: Source,
     skip_bad_rows: bool,
-    replaced: Arc<AtomicU64>,
     /// First line of each id seen (by hash), to report duplicates.
     ids: rustc_hash::FxHashMap<u64, u32>,
     warnings: Vec<String>,
@@ -140,8 +142,36 @@ impl std::fmt::Debug for BatchReader {
     }
 }
 
+/// Where the rows come from.
+enum Source {
+    /// A CSV file, decoded as it is read.
+    Csv {
+        reader: csv::Reader<Box<dyn Read + Send>>,
+        record: csv::StringRecord,
+        replaced: Arc<AtomicU64>,
+    },
+    /// A worksheet, read whole: each row's number in the sheet (1-based) and its cells.
+    Sheet {
+        /// The sheet's name.
+        name: String,
+        /// The row the header was found on.
+        header_row: u64,
+        rows: std::vec::IntoIter<(u64, Vec<String>)>,
+    },
+}
+
 /// How many bytes the encoding and the delimiter are decided on.
 const SNIFF_BYTES: usize = 1 << 20;
+
+/// The first bytes of a workbook: a zip archive (.xlsx, .ods) or an OLE compound file (.xls).
+fn is_workbook(prefix: &[u8]) -> bool {
+    prefix.starts_with(b"PK\x03\x04")
+        || prefix.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+}
+
+/// A header is looked for in this many first non-empty rows of a sheet (a 申报表 often has a
+/// title banner above its header).
+const HEADER_SEARCH_ROWS: usize = 10;
 
 impl BatchReader {
     /// Opens `path`, decides its encoding and delimiter, reads the header and resolves the
@@ -172,6 +202,12 @@ impl BatchReader {
             return Err(Error::Empty {
                 path: path.to_path_buf(),
             });
+        }
+        if is_workbook(&prefix) {
+            source
+                .read_to_end(&mut prefix)
+                .map_err(|e| Error::io(path, e))?;
+            return Self::from_workbook(path, prefix, options);
         }
         let whole = prefix.len() < SNIFF_BYTES;
         let (encoding, detected) = match options.encoding {
@@ -214,17 +250,120 @@ impl BatchReader {
             columns,
             encoding: (encoding.name(), detected),
             delimiter,
-            reader,
-            record: csv::StringRecord::new(),
+            source: Source::Csv {
+                reader,
+                record: csv::StringRecord::new(),
+                replaced,
+            },
             skip_bad_rows: options.skip_bad_rows,
-            replaced,
             ids: rustc_hash::FxHashMap::default(),
             warnings,
         })
     }
 
-    /// One line for stderr: the encoding and delimiter used.
+    /// Reads a sheet of the workbook in `bytes` (the first, or `options.sheet`). The header
+    /// is the first of the first ten non-empty rows that names a title or text column (rows
+    /// above it, such as a title banner, are skipped); numbers that are whole print without
+    /// a decimal point and dates as YYYY-MM-DD, as a CSV saved from the sheet would hold them.
+    fn from_workbook(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<BatchReader> {
+        use calamine::Reader;
+        let sheet_error = |message: String| Error::Sheet {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+            .map_err(|e| {
+                sheet_error(format!("not a readable .xlsx, .xls or .ods workbook ({e})"))
+            })?;
+        let names = workbook.sheet_names();
+        let name = match &options.sheet {
+            Some(wanted) => names
+                .iter()
+                .find(|n| key(n) == key(wanted))
+                .cloned()
+                .ok_or_else(|| {
+                    sheet_error(format!(
+                        "no sheet named '{wanted}'; sheets are: {}",
+                        names.join(", ")
+                    ))
+                })?,
+            None => names
+                .first()
+                .cloned()
+                .ok_or_else(|| sheet_error("the workbook has no sheet".to_string()))?,
+        };
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| sheet_error(format!("sheet '{name}': {e}")))?;
+        let first_row = range.start().map_or(0, |(r, _)| r as u64);
+        let mut rows: Vec<(u64, Vec<String>)> = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                (
+                    first_row + i as u64 + 1,
+                    cells.iter().map(cell_text).collect(),
+                )
+            })
+            .filter(|(_, cells): &(u64, Vec<String>)| cells.iter().any(|c| !c.trim().is_empty()))
+            .collect();
+        drop(range);
+        if rows.is_empty() {
+            return Err(Error::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        let trimmed = |cells: &[String]| -> Vec<String> {
+            let mut h: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+            while h.last().is_some_and(|c| c.is_empty()) {
+                h.pop();
+            }
+            h
+        };
+        let found = rows
+            .iter()
+            .take(HEADER_SEARCH_ROWS)
+            .position(|(_, cells)| resolve_columns(path, &trimmed(cells), &options.columns).is_ok())
+            .unwrap_or(0);
+        let mut rest = rows.split_off(found);
+        let (header_row, header_cells) = rest.remove(0);
+        let headers = trimmed(&header_cells);
+        let columns = resolve_columns(path, &headers, &options.columns)?;
+        let mut warnings = Vec::new();
+        if found > 0 {
+            warnings.push(format!(
+                "{}: sheet '{name}': the header is on row {header_row}; the {found} row(s) above it are skipped",
+                path.display()
+            ));
+        }
+        Ok(BatchReader {
+            path: path.to_path_buf(),
+            headers,
+            columns,
+            encoding: ("xlsx", true),
+            delimiter: b',',
+            source: Source::Sheet {
+                name,
+                header_row,
+                rows: rest.into_iter(),
+            },
+            skip_bad_rows: options.skip_bad_rows,
+            ids: rustc_hash::FxHashMap::default(),
+            warnings,
+        })
+    }
+
+    /// One line for stderr: the encoding and delimiter used, or the sheet read.
     pub fn describe(&self) -> String {
+        if let Source::Sheet {
+            name, header_row, ..
+        } = &self.source
+        {
+            return format!(
+                "{}: workbook, sheet '{name}' (header on row {header_row})",
+                self.path.display()
+            );
+        }
         let delimiter = match self.delimiter {
             b',' => "comma".to_string(),
             b'\t' => "tab".to_string(),
@@ -248,25 +387,36 @@ impl BatchReader {
         let mut rows = Vec::new();
         let width = self.headers.len();
         while rows.len() < max {
-            let more = self
-                .reader
-                .read_record(&mut self.record)
-                .map_err(|e| csv_error(&self.path, e))?;
-            if !more {
-                let n = self.replaced.swap(0, Ordering::Relaxed);
-                if n > 0 {
-                    self.warnings.push(format!(
-                        "{}: {n} undecodable byte sequence(s) replaced by \u{fffd} (--lossy)",
-                        self.path.display()
-                    ));
+            let (line, mut cells) = match &mut self.source {
+                Source::Csv {
+                    reader,
+                    record,
+                    replaced,
+                } => {
+                    let more = reader
+                        .read_record(record)
+                        .map_err(|e| csv_error(&self.path, e))?;
+                    if !more {
+                        let n = replaced.swap(0, Ordering::Relaxed);
+                        if n > 0 {
+                            self.warnings.push(format!(
+                                "{}: {n} undecodable byte sequence(s) replaced by \u{fffd} (--lossy)",
+                                self.path.display()
+                            ));
+                        }
+                        break;
+                    }
+                    if record.iter().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    let line = record.position().map_or(0, |p| p.line());
+                    (line, record.iter().map(str::to_string).collect::<Vec<_>>())
                 }
-                break;
-            }
-            if self.record.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            let line = self.record.position().map_or(0, |p| p.line());
-            let mut cells: Vec<String> = self.record.iter().map(str::to_string).collect();
+                Source::Sheet { rows, .. } => match rows.next() {
+                    Some(row) => row,
+                    None => break,
+                },
+            };
             // Spreadsheets pad rows with empty trailing cells: those are not data.
             while cells.len() > width && cells.last().is_some_and(|c| c.trim().is_empty()) {
                 cells.pop();
@@ -503,6 +653,30 @@ impl<R: Read> Read for DecodingReader<R> {
         out[..n].copy_from_slice(&available[..n]);
         self.served += n;
         Ok(n)
+    }
+}
+
+/// A spreadsheet cell as a CSV saved from it would hold it.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, da, h, mi, s, _) = d.to_ymd_hms_milli();
+            if (h, mi, s) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{da:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{s:02}")
+            }
+        }
+        Data::DateTime(d) => d.as_f64().to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
     }
 }
 

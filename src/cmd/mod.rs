@@ -83,6 +83,9 @@ pub struct InputArgs {
     /// instead of stopping.
     #[arg(long)]
     skip_bad_rows: bool,
+    /// Sheet of an .xlsx/.xls/.ods workbook to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
     /// Extra segmentation dictionary: one `word [freq] [tag]` per line.
     #[arg(long, value_name = "FILE")]
     dict: Option<PathBuf>,
@@ -108,6 +111,7 @@ impl InputArgs {
             lossy: self.lossy,
             delimiter: self.delimiter,
             skip_bad_rows: self.skip_bad_rows,
+            sheet: self.sheet.clone(),
         }
     }
 

@@ -5,13 +5,14 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 use xuanti::criteria::CRITERIA;
-use xuanti::eval::ranking;
 use xuanti::explain::Explanation;
 use xuanti::model::learn::sigmoid;
 use xuanti::model::{PickRate, SelectionModel};
+use xuanti::rank::{arrange, Placement, Selection};
 use xuanti::read::{BatchReader, Submission};
+use xuanti::report::{Report, ReportColumns};
 use xuanti::score::Analyzer;
-use xuanti::write::{neutralize, write_csv_rows, Spill};
+use xuanti::write::{write_table, ColumnKind, OutputFormat, Spill, SpillReader, Table};
 
 use super::InputArgs;
 
@@ -27,30 +28,62 @@ pub struct RankArgs {
     /// training data, for batches of 100+ rows), a rate such as `0.1`, or `off`.
     #[arg(long, value_name = "RATE", default_value = "trained", value_parser = super::parse_pick_rate)]
     pick_rate: PickRate,
-    /// Output CSV (default: stdout).
+    /// Output file: .xlsx for a workbook, anything else for CSV (default: CSV on stdout).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Write a CSV file without the UTF-8 BOM that Excel needs to show Chinese.
+    #[arg(long)]
+    no_bom: bool,
     /// Write cells that start with = + - @ as they are. By default such a cell gets a
     /// leading ' so that Excel and WPS do not run it as a formula.
     #[arg(long)]
     keep_formulas: bool,
-    /// Keep only the first N rows.
+    /// Keep only the first N stories (a story's near-duplicates stay with it).
     #[arg(long, value_name = "N")]
     top: Option<usize>,
+    /// Balanced shortlist: at most N stories per theme, every theme with a candidate covered.
+    #[arg(long, value_name = "N")]
+    per_theme: Option<usize>,
+    /// Balanced shortlist: at most N stories per reporting unit.
+    #[arg(long, value_name = "N")]
+    per_unit: Option<usize>,
+    /// Do not look for near-duplicates (each row is ranked on its own).
+    #[arg(long)]
+    no_dedup: bool,
+    /// Also write a self-contained HTML report (summary, charts, ranked table).
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
     #[command(flatten)]
     input_args: InputArgs,
 }
 
-/// Columns xuanti writes before the input's own.
-fn own_columns(theme_names: &[String]) -> Vec<String> {
-    let mut h: Vec<String> = ["rank", "id", "score", "theme"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    h.extend(theme_names.iter().map(|t| format!("theme:{t}")));
-    h.extend(CRITERIA.iter().map(|c| format!("criterion:{c}")));
-    h.push("reasons".into());
+/// Columns xuanti writes before the input's own, with what each holds.
+fn own_columns(theme_names: &[String]) -> Vec<(String, ColumnKind)> {
+    let mut h: Vec<(String, ColumnKind)> = vec![
+        ("rank".into(), ColumnKind::Rank),
+        ("id".into(), ColumnKind::Short),
+        ("score".into(), ColumnKind::Percent),
+        ("theme".into(), ColumnKind::Short),
+        ("duplicate_of".into(), ColumnKind::Short),
+    ];
+    h.extend(
+        theme_names
+            .iter()
+            .map(|t| (format!("theme:{t}"), ColumnKind::Number)),
+    );
+    h.extend(
+        CRITERIA
+            .iter()
+            .map(|c| (format!("criterion:{c}"), ColumnKind::Number)),
+    );
+    h.push(("reasons".into(), ColumnKind::Wrapped));
     h
+}
+
+/// How many first stories are marked as the top of the list: a tenth of the batch, at least
+/// ten.
+fn marked_stories(stories: usize) -> usize {
+    stories.div_ceil(10).max(10).min(stories)
 }
 
 /// Rows scored together. A batch up to this size is scored as one, with its own statistics
@@ -62,12 +95,26 @@ pub const CHUNK_ROWS: usize = 6_144;
 /// Output bytes kept in memory before they go to a temporary file.
 const SPILL_MEMORY: usize = 8 << 20;
 
-/// What the ranking keeps of a row: its scores and where its output row is.
+/// What the ranking keeps of a row besides its [`Placement`]: the model's logit and where its
+/// output row is.
 struct Entry {
-    score: f32,
     logit: Option<f32>,
     offset: u64,
     len: u32,
+}
+
+/// Interns reporting units: a row keeps a number, not the name.
+#[derive(Default)]
+struct Units(rustc_hash::FxHashMap<String, u32>);
+
+impl Units {
+    fn id(&mut self, unit: &str) -> Option<u32> {
+        if unit.is_empty() {
+            return None;
+        }
+        let next = self.0.len() as u32;
+        Some(*self.0.entry(unit.to_string()).or_insert(next))
+    }
 }
 
 pub fn run(args: RankArgs) -> Result<()> {
@@ -117,6 +164,8 @@ pub fn run(args: RankArgs) -> Result<()> {
         .filter(|&n| n > 0)
         .map_or(CHUNK_ROWS, |n| n.min(CHUNK_ROWS));
     let mut entries: Vec<Entry> = Vec::new();
+    let mut placements: Vec<Placement> = Vec::new();
+    let mut units = Units::default();
     let mut stats = None;
     let mut theme_names: Option<Vec<String>> = None;
     loop {
@@ -133,13 +182,20 @@ pub fn run(args: RankArgs) -> Result<()> {
         // The first chunk's keyword statistics serve the later chunks.
         let (analysis, fitted) = analyzer.analyze_with(&submissions, stats.as_ref());
         stats = stats.or(fitted);
-        // Only the ids are needed from here on: the texts live on in the documents.
-        let ids: Vec<String> = submissions.into_iter().map(|s| s.id).collect();
+        // Only the ids and units are needed from here on: the texts live on in the documents.
+        let (ids, unit_ids): (Vec<String>, Vec<Option<u32>>) = submissions
+            .into_iter()
+            .map(|s| {
+                let unit = units.id(&s.unit);
+                (s.id, unit)
+            })
+            .unzip();
         let screening = analyzer.assess_with(analysis, model.as_ref(), false);
         for (i, a) in screening.assessments.iter().enumerate() {
+            let theme = a.best_theme();
             let mut row = vec![
                 ids[i].clone(),
-                a.best_theme()
+                theme
                     .map(|t| screening.theme_names[t].clone())
                     .unwrap_or_default(),
             ];
@@ -154,10 +210,15 @@ pub fn run(args: RankArgs) -> Result<()> {
             );
             let (offset, len) = spill.push(&row).map_err(spill_error)?;
             entries.push(Entry {
-                score: a.score,
                 logit: a.model.as_ref().map(|m| m.logit),
                 offset,
                 len,
+            });
+            placements.push(Placement {
+                score: a.score,
+                theme: theme.map(|t| t as u16),
+                unit: unit_ids[i],
+                duplicate_of: None,
             });
         }
         theme_names.get_or_insert(screening.theme_names);
@@ -168,55 +229,126 @@ pub fn run(args: RankArgs) -> Result<()> {
 
     // The reader's duplicate-id table is no longer needed: free it before sorting.
     let input_headers = std::mem::take(&mut reader.headers);
+    let roles = reader.columns;
     drop(reader);
 
     // The pick-rate matching of the whole batch, then the order.
     if let Some(m) = &model {
         let logits: Vec<f32> = entries.iter().filter_map(|e| e.logit).collect();
         if let Some(shift) = m.batch_shift(&logits) {
-            for e in &mut entries {
+            for (e, p) in entries.iter().zip(&mut placements) {
                 if let Some(l) = e.logit {
-                    e.score = sigmoid(l + shift);
+                    p.score = sigmoid(l + shift);
                 }
             }
         }
     }
-    let scores: Vec<f32> = entries.iter().map(|e| e.score).collect();
-    let mut order = ranking(&scores);
-    drop(scores);
-    if let Some(top) = args.top {
-        order.truncate(top);
-    }
+    let selection = Selection {
+        top: args.top,
+        per_theme: args.per_theme,
+        per_unit: args.per_unit,
+    };
+    let arranged = arrange(&placements, selection);
+    let stories = arranged.ranks.last().copied().unwrap_or(0);
+    let marked = arranged
+        .ranks
+        .partition_point(|&r| r <= marked_stories(stories));
 
-    let mut header = own_columns(theme_names.as_deref().unwrap_or_default());
+    let mut columns = own_columns(theme_names.as_deref().unwrap_or_default());
+    let mut role_names: [Option<String>; 3] = Default::default();
     for &i in &passthrough {
         let name = &input_headers[i];
-        header.push(if header.contains(name) {
+        let name = if columns.iter().any(|(c, _)| c == name) {
             format!("input:{name}")
         } else {
             name.clone()
-        });
-    }
-    let mut back = spill.finish().map_err(spill_error)?;
-    let guard = !args.keep_formulas;
-    let rows = std::iter::once(Ok(header)).chain(order.iter().enumerate().map(|(rank, &i)| {
-        let e = &entries[i];
-        let mut fields = back.row(e.offset, e.len)?;
-        if guard {
-            for f in &mut fields {
-                if let std::borrow::Cow::Owned(safe) = neutralize(f) {
-                    *f = safe;
-                }
+        };
+        let kind = if Some(i) == roles.text || Some(i) == roles.title {
+            ColumnKind::Text
+        } else {
+            ColumnKind::Short
+        };
+        for (slot, role) in role_names
+            .iter_mut()
+            .zip([roles.title, roles.unit, roles.text])
+        {
+            if role == Some(i) {
+                *slot = Some(name.clone());
             }
         }
-        fields.insert(0, (rank + 1).to_string());
-        fields.insert(2, format!("{:.4}", e.score));
-        Ok(fields)
-    }));
+        columns.push((name, kind));
+    }
+    let (header, kinds): (Vec<String>, Vec<ColumnKind>) = columns.into_iter().unzip();
+    let table = Table {
+        header,
+        kinds,
+        marked,
+        rows: arranged.order.len(),
+    };
+    let mut back = spill.finish().map_err(spill_error)?;
+    // A spill row is [id, theme, …]; the output adds rank, score and duplicate_of.
+    let output_row = |back: &mut SpillReader, i: usize, rank: usize| {
+        let e = &entries[i];
+        let mut fields = back.row(e.offset, e.len)?;
+        let original = match placements[i].duplicate_of {
+            Some(o) => {
+                let o = &entries[o as usize];
+                back.row(o.offset, o.len)?.swap_remove(0)
+            }
+            None => String::new(),
+        };
+        fields.insert(0, rank.to_string());
+        fields.insert(2, format!("{:.4}", placements[i].score));
+        fields.insert(4, original);
+        std::io::Result::Ok(fields)
+    };
     let mut inputs = vec![args.input.as_path()];
     if let Some(m) = &args.model {
         inputs.push(m.as_path());
     }
-    write_csv_rows(args.output.as_deref(), &inputs, rows).context("cannot write the ranking")?;
+    let format =
+        OutputFormat::for_output(args.output.as_deref(), !args.no_bom, !args.keep_formulas);
+    let rows = (arranged.order.iter().zip(&arranged.ranks))
+        .map(|(&i, &rank)| output_row(&mut back, i, rank));
+    let cut = write_table(args.output.as_deref(), &inputs, format, &table, rows)
+        .context("cannot write the ranking")?;
+    if cut > 0 {
+        super::warn(&[format!(
+            "{cut} cell(s) longer than 32,767 characters were cut to fit the worksheet"
+        )]);
+    }
+    if let Some(path) = &args.report {
+        // The report shows the whole batch; the rows written (a shortlist or top N), or else
+        // the marked top of the list, are its picks.
+        let selected = selection != Selection::default();
+        let full = if selected {
+            arrange(&placements, Selection::default())
+        } else {
+            arranged.clone()
+        };
+        let mut picked = vec![false; placements.len()];
+        let written = if selected {
+            arranged.order.len()
+        } else {
+            marked
+        };
+        for &i in &arranged.order[..written] {
+            picked[i] = true;
+        }
+        let [title, unit, text] = role_names;
+        let mut report = Report::new(&table, ReportColumns { title, unit, text }, &themes);
+        for (&i, &rank) in full.order.iter().zip(&full.ranks) {
+            let fields =
+                output_row(&mut back, i, rank).context("cannot read back the ranked rows")?;
+            report.add(&fields, picked[i]);
+        }
+        let mut report_inputs = inputs.clone();
+        if let Some(o) = &args.output {
+            report_inputs.push(o.as_path());
+        }
+        report
+            .write(path, &report_inputs, &args.input)
+            .context("cannot write the report")?;
+    }
     Ok(())
 }

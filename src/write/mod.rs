@@ -1,5 +1,8 @@
-//! Ranked rows → CSV file or stdout. Files are written to a temporary sibling and renamed into
-//! place, so a failed run never leaves half a file, and an input is never overwritten.
+//! Ranked rows → CSV file or stdout, or an .xlsx workbook ([`xlsx`]). Files are written to a
+//! temporary sibling and renamed into place, so a failed run never leaves half a file, and an
+//! input is never overwritten.
+
+pub mod xlsx;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -76,9 +79,133 @@ pub fn atomic_write(
     Ok(())
 }
 
-/// Writes CSV rows (header first) to `out`, or to stdout when `out` is `None`.
+/// Writes CSV rows (header first) to `out` (with a UTF-8 BOM), or to stdout when `out` is
+/// `None`.
 pub fn write_csv(out: Option<&Path>, inputs: &[&Path], rows: &[Vec<String>]) -> Result<()> {
-    write_csv_rows(out, inputs, rows.iter().map(|r| Ok(r.clone())))
+    write_csv_rows(out, inputs, rows.iter().map(|r| Ok(r.clone())), true)
+}
+
+/// The UTF-8 byte order mark: Excel opens a CSV as UTF-8 only when it starts with one
+/// (without it, Chinese shows as mojibake on Chinese Windows, which assumes GBK).
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What an output column holds, which decides its spreadsheet layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// A rank (a small whole number).
+    Rank,
+    /// A probability, shown as a percentage.
+    Percent,
+    /// Another number in [0, 1].
+    Number,
+    /// A short label (an id, a theme, a unit).
+    Short,
+    /// A sentence or two to read in full (reasons): wrapped.
+    Wrapped,
+    /// Anything else (a title, a text).
+    Text,
+}
+
+/// The kind of file an output is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// CSV: with a UTF-8 BOM when `bom`, and formula-like cells neutralized ([`neutralize`])
+    /// when `guard_formulas`.
+    Csv {
+        /// Start with a UTF-8 BOM.
+        bom: bool,
+        /// Neutralize cells that a spreadsheet would run as formulas.
+        guard_formulas: bool,
+    },
+    /// An .xlsx workbook of one sheet (cells are never formulas there).
+    Xlsx,
+}
+
+impl OutputFormat {
+    /// .xlsx for a path ending in `.xlsx` (any case); otherwise CSV, with a BOM when written
+    /// to a file and `bom` is set (never on stdout, which feeds programs).
+    pub fn for_output(out: Option<&Path>, bom: bool, guard_formulas: bool) -> OutputFormat {
+        match out {
+            Some(p)
+                if p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
+            {
+                OutputFormat::Xlsx
+            }
+            Some(_) => OutputFormat::Csv {
+                bom,
+                guard_formulas,
+            },
+            None => OutputFormat::Csv {
+                bom: false,
+                guard_formulas,
+            },
+        }
+    }
+}
+
+/// A table about to be written: its header, what each column holds, how many first rows to
+/// mark as the top of the list, and how many rows follow.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Column names.
+    pub header: Vec<String>,
+    /// What each column holds (missing ones count as text).
+    pub kinds: Vec<ColumnKind>,
+    /// The first this many rows are marked (a coloured band in a workbook).
+    pub marked: usize,
+    /// Data rows to come.
+    pub rows: usize,
+}
+
+/// Writes `table` and its `rows` to `out` (stdout when `None`) as `format` says. Returns the
+/// number of cells cut to fit a worksheet cell (32,767 characters; only for .xlsx).
+pub fn write_table(
+    out: Option<&Path>,
+    inputs: &[&Path],
+    format: OutputFormat,
+    table: &Table,
+    rows: impl Iterator<Item = std::io::Result<Vec<String>>>,
+) -> Result<usize> {
+    match format {
+        OutputFormat::Csv {
+            bom,
+            guard_formulas,
+        } => {
+            let rows = rows.map(|row| {
+                let mut row = row?;
+                if guard_formulas {
+                    for f in &mut row {
+                        if let std::borrow::Cow::Owned(safe) = neutralize(f) {
+                            *f = safe;
+                        }
+                    }
+                }
+                Ok(row)
+            });
+            let all = std::iter::once(Ok(table.header.clone())).chain(rows);
+            write_csv_rows(out, inputs, all, bom).map(|()| 0)
+        }
+        OutputFormat::Xlsx => {
+            let path = out.expect("an .xlsx output is a file");
+            if table.rows >= xlsx::MAX_ROWS {
+                return Err(Error::Sheet {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "{} rows do not fit in a worksheet (at most {}); write a .csv instead",
+                        table.rows,
+                        xlsx::MAX_ROWS - 1
+                    ),
+                });
+            }
+            let mut cut = 0;
+            atomic_write(path, inputs, |w| {
+                cut = xlsx::write(w, table, rows)?;
+                Ok(())
+            })?;
+            Ok(cut)
+        }
+    }
 }
 
 /// A cell that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab
@@ -93,12 +220,17 @@ pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// [`write_csv`] for rows produced as they are written (a ranking read back from its spill
 /// file): a row that fails stops the writing, and a file output is then not created.
+/// A file output starts with a UTF-8 [`BOM`] when `bom` is set.
 pub fn write_csv_rows(
     out: Option<&Path>,
     inputs: &[&Path],
     rows: impl Iterator<Item = std::io::Result<Vec<String>>>,
+    bom: bool,
 ) -> Result<()> {
     let emit = |w: &mut dyn Write| -> std::io::Result<()> {
+        if bom && out.is_some() {
+            w.write_all(BOM)?;
+        }
         let mut csv = csv::Writer::from_writer(w);
         for row in rows {
             // Keep the I/O error's kind (a closed pipe must stay recognisable as one).
@@ -272,6 +404,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out.csv");
         write_csv(Some(&out), &[], &[vec!["a".into(), "b,c".into()]]).unwrap();
-        assert_eq!(std::fs::read_to_string(&out).unwrap(), "a,\"b,c\"\n");
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            "\u{feff}a,\"b,c\"\n"
+        );
     }
 }

@@ -1,0 +1,142 @@
+//! Ranked rows → .xlsx (rust_xlsxwriter, constant-memory mode: rows go to a temporary file as
+//! they are written, so a large ranking does not sit in memory twice). The layout is for
+//! reading in Excel or WPS: a frozen, filterable header row, widths by what a column holds,
+//! the score as a percentage, wrapped reasons and the top of the list on a coloured band.
+
+use std::io::Write;
+
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+
+use super::{ColumnKind, Table};
+
+/// The most rows a worksheet holds, header included.
+pub const MAX_ROWS: usize = 1_048_576;
+/// The most characters a cell holds.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// The fill of the marked top rows (light amber).
+const MARK_FILL: u32 = 0xFFF2CC;
+/// The fill of the header row (light grey).
+const HEADER_FILL: u32 = 0xD9D9D9;
+
+fn io(e: XlsxError) -> std::io::Error {
+    match e {
+        XlsxError::IoError(io) => io,
+        other => std::io::Error::other(other.to_string()),
+    }
+}
+
+/// The cell formats of one kind of column, plain and marked.
+struct Formats {
+    plain: Format,
+    marked: Format,
+}
+
+impl Formats {
+    fn new(kind: ColumnKind) -> Formats {
+        let base = match kind {
+            ColumnKind::Rank => Format::new().set_align(FormatAlign::Center),
+            ColumnKind::Percent => Format::new().set_num_format("0.0%"),
+            ColumnKind::Number => Format::new().set_num_format("0.000"),
+            ColumnKind::Wrapped => Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            ColumnKind::Short | ColumnKind::Text => Format::new().set_align(FormatAlign::Top),
+        };
+        let marked = base.clone().set_background_color(Color::RGB(MARK_FILL));
+        let marked = if kind == ColumnKind::Rank {
+            marked.set_bold()
+        } else {
+            marked
+        };
+        Formats {
+            plain: base,
+            marked,
+        }
+    }
+}
+
+/// Column width in Excel's character units.
+fn width(kind: ColumnKind) -> f64 {
+    match kind {
+        ColumnKind::Rank => 6.0,
+        ColumnKind::Percent => 8.0,
+        ColumnKind::Number => 9.0,
+        ColumnKind::Short => 16.0,
+        ColumnKind::Wrapped => 60.0,
+        ColumnKind::Text => 40.0,
+    }
+}
+
+/// Cuts `cell` to what a worksheet cell holds; `true` when it was cut.
+fn fit(cell: &str) -> (&str, bool) {
+    match cell.char_indices().nth(MAX_CELL_CHARS - 1) {
+        Some((end, _)) => (&cell[..end], true),
+        None => (cell, false),
+    }
+}
+
+/// Writes `table` with `rows` to `w`; returns how many cells were cut to 32,767 characters.
+pub(crate) fn write(
+    w: impl Write + Send,
+    table: &Table,
+    rows: impl Iterator<Item = std::io::Result<Vec<String>>>,
+) -> std::io::Result<usize> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet_with_constant_memory().map_err(io)?;
+    sheet.set_name("排序").map_err(io)?;
+    let kind = |c: usize| table.kinds.get(c).copied().unwrap_or(ColumnKind::Text);
+    let columns = table.header.len();
+    for c in 0..columns {
+        sheet
+            .set_column_width(c as u16, width(kind(c)))
+            .map_err(io)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(io)?;
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_background_color(Color::RGB(HEADER_FILL))
+        .set_border_bottom(FormatBorder::Thin);
+    for (c, h) in table.header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, fit(h).0, &head)
+            .map_err(io)?;
+    }
+    let formats: Vec<Formats> = (0..columns).map(|c| Formats::new(kind(c))).collect();
+    let mut cut = 0;
+    let mut last = 0u32;
+    for (i, row) in rows.enumerate() {
+        let row = row?;
+        let r = (i + 1) as u32;
+        last = r;
+        let marked = i < table.marked;
+        for (c, cell) in row.iter().enumerate().take(columns) {
+            let f = &formats[c];
+            let f = if marked { &f.marked } else { &f.plain };
+            let col = c as u16;
+            let number = match kind(c) {
+                ColumnKind::Rank | ColumnKind::Percent | ColumnKind::Number => {
+                    cell.parse::<f64>().ok().filter(|v| v.is_finite())
+                }
+                _ => None,
+            };
+            match number {
+                Some(v) => sheet.write_number_with_format(r, col, v, f),
+                None if cell.is_empty() && !marked => continue,
+                None => {
+                    let (text, was_cut) = fit(cell);
+                    cut += usize::from(was_cut);
+                    sheet.write_string_with_format(r, col, text, f)
+                }
+            }
+            .map_err(io)?;
+        }
+    }
+    if columns > 0 {
+        sheet
+            .autofilter(0, 0, last, (columns - 1) as u16)
+            .map_err(io)?;
+    }
+    workbook.save_to_writer(w).map_err(io)?;
+    Ok(cut)
+}
