@@ -8,6 +8,7 @@ mod cli {
     pub mod fixtures;
     pub mod invariants;
     pub mod model;
+    pub mod office;
     pub mod rank;
     pub mod real_data;
     pub mod reliability;

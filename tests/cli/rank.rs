@@ -14,12 +14,14 @@ fn rank_fixture(args: &[&str]) -> (Env, Ranked) {
 }
 
 #[test]
-fn header_is_rank_id_score_theme_then_themes_criteria_reasons_and_input_columns() {
+fn header_is_rank_id_score_theme_duplicate_of_then_themes_criteria_reasons_and_input_columns() {
     let (_, ranked) = rank_fixture(&[]);
     let themes = ThemeSet::built_in();
     let names = themes.names();
     assert_same("number of built-in themes", 8, names.len());
-    let mut expected: Vec<String> = ["rank", "id", "score", "theme"].map(String::from).to_vec();
+    let mut expected: Vec<String> = ["rank", "id", "score", "theme", "duplicate_of"]
+        .map(String::from)
+        .to_vec();
     expected.extend(names.iter().map(|n| format!("theme:{n}")));
     expected.extend(
         ["真实性", "吸引力", "教育性", "主题鲜明"]
@@ -107,7 +109,18 @@ fn output_flag_writes_the_file_and_nothing_to_stdout() {
     let stdout = env.ok(&["rank", "in.csv", "-o", "out.csv"]);
     assert_same("stdout", "", stdout.as_str());
     let to_stdout = env.ok(&["rank", "in.csv"]);
-    assert_same("file equals stdout output", to_stdout, env.read("out.csv"));
+    // A file gets the UTF-8 BOM Excel needs; stdout (read by programs) does not.
+    assert_same(
+        "file equals BOM + stdout output",
+        format!("\u{feff}{to_stdout}"),
+        env.read("out.csv"),
+    );
+    env.ok(&["rank", "in.csv", "-o", "plain.csv", "--no-bom"]);
+    assert_same(
+        "--no-bom file equals stdout",
+        to_stdout,
+        env.read("plain.csv"),
+    );
 }
 
 #[test]
