@@ -125,6 +125,12 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// Files that would be replaced without being asked to.
+    #[error("{paths}: already exist (use --force to replace them)")]
+    Exists {
+        /// The files, comma-separated.
+        paths: String,
+    },
     /// The output would overwrite an input.
     #[error("{path}: refusing to write the output over an input file")]
     OverwriteInput {

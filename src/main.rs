@@ -18,7 +18,11 @@ fn exit_code(err: &anyhow::Error) -> u8 {
     let usage = err.chain().any(|e| {
         matches!(
             e.downcast_ref::<xuanti::Error>(),
-            Some(xuanti::Error::OverwriteInput { .. } | xuanti::Error::NoSuchColumn { .. })
+            Some(
+                xuanti::Error::OverwriteInput { .. }
+                    | xuanti::Error::NoSuchColumn { .. }
+                    | xuanti::Error::Exists { .. }
+            )
         )
     });
     if usage {

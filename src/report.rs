@@ -304,7 +304,11 @@ impl Report {
              </section>\n",
             self.rows,
             self.duplicate_rows,
-            self.units.len(),
+            if self.units.is_empty() {
+                "—".to_string()
+            } else {
+                self.units.len().to_string()
+            },
             self.picked
         );
         if !self.units.is_empty() {
@@ -388,8 +392,8 @@ impl Report {
                 h,
                 "<rect x=\"{x}\" y=\"{y:.1}\" width=\"{col_w}\" height=\"{bh:.1}\" class=\"all\"/>\
                  <text x=\"{cx}\" y=\"{vy:.1}\" text-anchor=\"middle\" class=\"value\">{n}</text>\
-                 <text x=\"{cx}\" y=\"{ly}\" text-anchor=\"middle\" class=\"label\">{}0%</text>",
-                k,
+                 <text x=\"{cx}\" y=\"{ly}\" text-anchor=\"middle\" class=\"label\">{}%</text>",
+                k * 10,
                 y = 20.0 + plot_h - bh,
                 cx = x + col_w / 2.0,
                 vy = 16.0 + plot_h - bh,

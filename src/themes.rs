@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::segment::{parallel_map, Document, Kind};
 
-const BUILT_IN: &str = include_str!("../data/themes.toml");
+/// The built-in themes file, as written (what `xuanti init` copies out for editing).
+pub const BUILT_IN_TOML: &str = include_str!("../data/themes.toml");
 
 /// BM25 term-frequency saturation.
 const K1: f32 = 1.5;
@@ -70,7 +71,7 @@ struct ThemeToml {
 impl ThemeSet {
     /// The built-in themes (`data/themes.toml`, compiled in).
     pub fn built_in() -> ThemeSet {
-        ThemeSet::parse(Path::new("data/themes.toml"), BUILT_IN)
+        ThemeSet::parse(Path::new("data/themes.toml"), BUILT_IN_TOML)
             .expect("the built-in themes are checked by a unit test")
     }
 

@@ -1,6 +1,7 @@
 //! Subcommands: each parses its flags into checked library settings, then runs the stages.
 
 mod eval;
+mod init;
 mod rank;
 mod train;
 
@@ -36,6 +37,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Measure ranking quality: cross-validation, train→test batches, or cold start.
     Eval(eval::EvalArgs),
+    /// Write editable starting files: themes.toml, userdict.txt and a blank 素材申报表.
+    Init(init::InitArgs),
 }
 
 /// Runs one subcommand.
@@ -50,6 +53,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rank(a) => rank::run(a),
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Init(a) => init::run(a),
     }
 }
 

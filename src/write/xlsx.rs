@@ -140,3 +140,44 @@ pub(crate) fn write(
     workbook.save_to_writer(w).map_err(io)?;
     Ok(cut)
 }
+
+/// A blank form: `columns` as a bold, frozen header row with room to type under it, and a
+/// second sheet of notes (`notes`: a column name and what goes in it, one per row).
+pub fn template(columns: &[(&str, f64)], notes: &[(&str, &str)]) -> std::io::Result<Vec<u8>> {
+    let mut workbook = Workbook::new();
+    let head = Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_background_color(Color::RGB(HEADER_FILL))
+        .set_border_bottom(FormatBorder::Thin);
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("申报表").map_err(io)?;
+    for (c, (name, width)) in columns.iter().enumerate() {
+        let c = c as u16;
+        sheet.set_column_width(c, *width).map_err(io)?;
+        sheet.set_column_format(c, &wrap).map_err(io)?;
+        sheet
+            .write_string_with_format(0, c, *name, &head)
+            .map_err(io)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(io)?;
+    let notes_sheet = workbook.add_worksheet();
+    notes_sheet.set_name("填写说明").map_err(io)?;
+    notes_sheet.set_column_width(0, 14).map_err(io)?;
+    notes_sheet.set_column_width(1, 80).map_err(io)?;
+    notes_sheet
+        .write_string_with_format(0, 0, "列", &head)
+        .map_err(io)?;
+    notes_sheet
+        .write_string_with_format(0, 1, "填写内容", &head)
+        .map_err(io)?;
+    for (r, (name, note)) in notes.iter().enumerate() {
+        let r = r as u32 + 1;
+        notes_sheet.write_string(r, 0, *name).map_err(io)?;
+        notes_sheet
+            .write_string_with_format(r, 1, *note, &wrap)
+            .map_err(io)?;
+    }
+    workbook.save_to_buffer().map_err(io)
+}

@@ -254,3 +254,65 @@ fn report_refuses_to_overwrite_the_input() {
     env.fails_usage(&["rank", "in.csv", "--report", "in.csv"]);
     assert_same("input kept", SUBMISSIONS.to_string(), env.read("in.csv"));
 }
+
+#[test]
+fn init_writes_editable_files_that_xuanti_reads_back() {
+    let env = Env::new();
+    env.ok(&["init", "start"]);
+    for f in [
+        "themes.toml",
+        "userdict.txt",
+        "素材申报表.xlsx",
+        "素材申报表.csv",
+    ] {
+        assert!(env.exists(&format!("start/{f}")), "{f} not written");
+    }
+    env.write("in.csv", SUBMISSIONS);
+    // The themes file is the built-in themes, and the dictionary loads.
+    assert_same(
+        "ranking with the written themes and dictionary",
+        env.ok(&["rank", "in.csv"]),
+        env.ok(&[
+            "rank",
+            "in.csv",
+            "--themes",
+            "start/themes.toml",
+            "--dict",
+            "start/userdict.txt",
+        ]),
+    );
+    // The blank forms have the columns xuanti reads: filled in, they rank.
+    let header = Ranked::parse(
+        env.ok(&["rank", "start/素材申报表.xlsx"])
+            .trim_start_matches('\u{feff}'),
+    )
+    .header;
+    for c in ["标题", "报送单位", "内容"] {
+        assert!(header.contains(&c.to_string()), "{c} missing: {header:?}");
+    }
+    let mut csv = env.read("start/素材申报表.csv");
+    assert!(csv.starts_with('\u{feff}'), "the CSV form has no BOM");
+    for line in SUBMISSIONS.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        csv.push_str(&format!("{},{},{},,,{}\n", c[0], c[1], c[2], c[3]));
+    }
+    env.write("filled.csv", csv);
+    let ranked = Ranked::parse(&env.ok(&["rank", "filled.csv"]));
+    assert_same("rows", SUBMISSIONS.lines().count() - 1, ranked.rows.len());
+}
+
+#[test]
+fn init_never_replaces_files_unless_forced() {
+    let env = Env::new();
+    env.write("start/themes.toml", "# mine\n");
+    let err = env.fails_usage(&["init", "start"]);
+    assert_contains("error", &err, "themes.toml");
+    assert_same(
+        "kept",
+        "# mine\n".to_string(),
+        env.read("start/themes.toml"),
+    );
+    assert!(!env.exists("start/userdict.txt"), "wrote some files anyway");
+    env.ok(&["init", "start", "--force"]);
+    assert!(env.read("start/themes.toml").contains("[[theme]]"));
+}

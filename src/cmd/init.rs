@@ -1,0 +1,98 @@
+//! `xuanti init DIR`: the files an office starts from, ready to edit: the themes, a user
+//! dictionary and a blank 素材申报表 (.xlsx and .csv) with the columns xuanti reads.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use xuanti::write::{atomic_write, xlsx, BOM};
+
+/// Write editable starting files.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to write into (created if missing).
+    dir: PathBuf,
+    /// Replace files that already exist.
+    #[arg(long)]
+    force: bool,
+}
+
+/// The form's columns and their widths: the four xuanti reads, and two it passes through.
+const FORM: &[(&str, f64)] = &[
+    ("编号", 12.0),
+    ("标题", 30.0),
+    ("报送单位", 16.0),
+    ("联系人", 10.0),
+    ("联系电话", 14.0),
+    ("内容", 80.0),
+];
+
+/// What goes in each column (the form's second sheet).
+const NOTES: &[(&str, &str)] = &[
+    ("编号", "每份材料一个编号，如 QZ2024-001；不填时用行号。"),
+    ("标题", "案例或故事的标题。"),
+    ("报送单位", "报送的乡镇（街道）或部门；--per-unit 按此列限制每个单位的推荐数。"),
+    ("联系人", "可不填；原样保留在排序结果中。"),
+    ("联系电话", "可不填；原样保留在排序结果中。"),
+    (
+        "内容",
+        "案例或故事的正文：写清人物、时间、地点、数字，有矛盾冲突和生动细节的材料更容易排在前面。",
+    ),
+    (
+        "说明",
+        "xuanti 读取第一张工作表（或用 --sheet 指定）。标题、内容至少要有一列；表头上方可以有一行大标题。",
+    ),
+];
+
+const USER_DICT: &str = "\
+# xuanti 用户词典：每行一个词，格式为「词 [词频] [词性]」，# 开头的行是注释。
+# 内置词典（党建、乡村振兴等领域词）总会加载；本文件补充本地的地名、单位名和提法，
+# 使分词不把它们切碎。用法：xuanti rank 申报表.xlsx --dict userdict.txt
+#
+# 例（去掉行首的 # 即生效）：
+# 红枫湖镇 ns
+# 骑手驿站 nz
+# 板凳议事会 20000 nz
+";
+
+pub fn run(args: InitArgs) -> Result<()> {
+    let themes = xuanti::themes::BUILT_IN_TOML;
+    let mut csv = BOM.to_vec();
+    csv.extend_from_slice(
+        (FORM.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(",") + "\n").as_bytes(),
+    );
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("themes.toml", themes.as_bytes().to_vec()),
+        ("userdict.txt", USER_DICT.as_bytes().to_vec()),
+        (
+            "素材申报表.xlsx",
+            xlsx::template(FORM, NOTES).context("cannot make the form")?,
+        ),
+        ("素材申报表.csv", csv),
+    ];
+    let existing: Vec<String> = files
+        .iter()
+        .map(|(name, _)| args.dir.join(name))
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !existing.is_empty() && !args.force {
+        return Err(xuanti::Error::Exists {
+            paths: existing.join(", "),
+        })
+        .context("nothing was written");
+    }
+    std::fs::create_dir_all(&args.dir)
+        .map_err(|e| xuanti::Error::Io {
+            path: args.dir.clone(),
+            io: e,
+        })
+        .context("cannot create the folder")?;
+    for (name, bytes) in &files {
+        let path = args.dir.join(name);
+        atomic_write(&path, &[], |w| std::io::Write::write_all(w, bytes))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("xuanti: wrote {}", path.display());
+    }
+    Ok(())
+}
