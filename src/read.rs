@@ -126,6 +126,9 @@ pub struct BatchReader {
     /// The delimiter used.
     pub delimiter: u8,
     source: Source,
+    /// Bytes (CSV) or rows (sheet) consumed so far, and the total when known.
+    consumed: Arc<AtomicU64>,
+    total: Option<u64>,
     skip_bad_rows: bool,
     /// First line of each id seen (by hash), to report duplicates.
     ids: rustc_hash::FxHashMap<u64, u32>,
@@ -163,6 +166,20 @@ enum Source {
 /// How many bytes the encoding and the delimiter are decided on.
 const SNIFF_BYTES: usize = 1 << 20;
 
+/// Counts the bytes read through it (for progress).
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// The first bytes of a workbook: a zip archive (.xlsx, .ods) or an OLE compound file (.xls).
 fn is_workbook(prefix: &[u8]) -> bool {
     prefix.starts_with(b"PK\x03\x04")
@@ -184,7 +201,12 @@ impl BatchReader {
                 std::io::Error::other("is a folder, not a CSV file"),
             ));
         }
-        Self::from_source(path, Box::new(file), &options.into())
+        let size = file.metadata().ok().map(|m| m.len());
+        let mut reader = Self::from_source(path, Box::new(file), &options.into())?;
+        if reader.total.is_none() {
+            reader.total = size;
+        }
+        Ok(reader)
     }
 
     /// [`BatchReader::open`] over any byte source; `path` is used in messages.
@@ -219,6 +241,11 @@ impl BatchReader {
             .delimiter
             .unwrap_or_else(|| sniff_delimiter(head.lines().next().unwrap_or("")));
         let replaced = Arc::new(AtomicU64::new(0));
+        let consumed = Arc::new(AtomicU64::new(prefix.len() as u64));
+        let source = Counting {
+            inner: source,
+            count: consumed.clone(),
+        };
         let source: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(prefix).chain(source));
         let decoded = DecodingReader::new(source, encoding, options.lossy, replaced.clone());
         let mut reader = csv::ReaderBuilder::new()
@@ -255,6 +282,8 @@ impl BatchReader {
                 record: csv::StringRecord::new(),
                 replaced,
             },
+            consumed,
+            total: None,
             skip_bad_rows: options.skip_bad_rows,
             ids: rustc_hash::FxHashMap::default(),
             warnings,
@@ -342,6 +371,8 @@ impl BatchReader {
             columns,
             encoding: ("xlsx", true),
             delimiter: b',',
+            consumed: Arc::new(AtomicU64::new(0)),
+            total: Some(rest.len() as u64),
             source: Source::Sheet {
                 name,
                 header_row,
@@ -413,7 +444,10 @@ impl BatchReader {
                     (line, record.iter().map(str::to_string).collect::<Vec<_>>())
                 }
                 Source::Sheet { rows, .. } => match rows.next() {
-                    Some(row) => row,
+                    Some(row) => {
+                        self.consumed.fetch_add(1, Ordering::Relaxed);
+                        row
+                    }
                     None => break,
                 },
             };
@@ -457,6 +491,12 @@ impl BatchReader {
             rows.push(row);
         }
         Ok(rows)
+    }
+
+    /// How far the reading is: bytes of a CSV file (or rows of a sheet) consumed so far,
+    /// and the total when known (not for a stream).
+    pub fn progress(&self) -> (u64, Option<u64>) {
+        (self.consumed.load(Ordering::Relaxed), self.total)
     }
 
     /// Warnings gathered since the last call (duplicate ids and header names, skipped

@@ -92,7 +92,7 @@ pub fn run(args: InitArgs) -> Result<()> {
         let path = args.dir.join(name);
         atomic_write(&path, &[], |w| std::io::Write::write_all(w, bytes))
             .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("xuanti: wrote {}", path.display());
+        super::note(format_args!("wrote {}", path.display()));
     }
     Ok(())
 }

@@ -25,6 +25,12 @@ pub struct Cli {
     /// output is the same for any number.
     #[arg(long, short = 'j', global = true, value_name = "N")]
     threads: Option<std::num::NonZeroUsize>,
+    /// Print only errors on stderr: no progress bar, notes or warnings.
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more on stderr: how long each stage took and what was decided.
+    #[arg(long, short = 'v', global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -41,8 +47,59 @@ enum Command {
     Init(init::InitArgs),
 }
 
+/// How much goes to stderr: 0 errors only (`-q`), 1 notes and warnings, 2 details (`-v`).
+static LEVEL: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(1);
+
+fn level() -> u8 {
+    LEVEL.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A note on stderr (what was read, what was written), unless `-q`.
+pub fn note(message: impl std::fmt::Display) {
+    if level() >= 1 {
+        eprintln!("xuanti: {message}");
+    }
+}
+
+/// A detail on stderr (stage times, decisions), only with `-v`.
+pub fn detail(message: impl std::fmt::Display) {
+    if level() >= 2 {
+        eprintln!("xuanti: {message}");
+    }
+}
+
+/// A progress bar on stderr for `total` units (bytes or rows), drawn only when stderr is a
+/// terminal and not `-q`; otherwise hidden (so logs and pipes get no control characters).
+pub fn progress_bar(total: Option<u64>, what: &'static str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if level() == 0 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(t) => indicatif::ProgressBar::new(t).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {prefix} [{bar:30}] {percent:>3}%  {msg}  {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        ),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    bar.set_prefix(what);
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
 /// Runs one subcommand.
 pub fn run(cli: Cli) -> Result<()> {
+    LEVEL.store(
+        match (cli.quiet, cli.verbose) {
+            (true, _) => 0,
+            (_, true) => 2,
+            _ => 1,
+        },
+        std::sync::atomic::Ordering::Relaxed,
+    );
     if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n.get())
@@ -122,7 +179,7 @@ impl InputArgs {
     fn read(&self, path: &Path) -> Result<Batch> {
         let batch =
             Batch::read(path, self.read_options()).context("cannot read the submissions")?;
-        eprintln!("xuanti: {}", batch.description);
+        note(&batch.description);
         warn(&batch.warnings);
         Ok(batch)
     }
@@ -148,6 +205,9 @@ impl InputArgs {
 
 /// Prints warnings on stderr, at most 20 of them and then a count.
 pub fn warn(warnings: &[String]) {
+    if level() == 0 {
+        return;
+    }
     for w in warnings.iter().take(20) {
         eprintln!("xuanti: warning: {w}");
     }

@@ -120,7 +120,8 @@ impl Units {
 pub fn run(args: RankArgs) -> Result<()> {
     let mut reader = BatchReader::open(&args.input, args.input_args.read_options())
         .context("cannot read the submissions")?;
-    eprintln!("xuanti: {}", reader.describe());
+    let started = std::time::Instant::now();
+    super::note(reader.describe());
     // The model file and jieba's dictionary load at the same time.
     let (model, segmenter) = std::thread::scope(|scope| {
         let model = scope.spawn(|| match &args.model {
@@ -163,6 +164,11 @@ pub fn run(args: RankArgs) -> Result<()> {
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&n| n > 0)
         .map_or(CHUNK_ROWS, |n| n.min(CHUNK_ROWS));
+    super::detail(format_args!(
+        "dictionary and model loaded in {:.2} s",
+        started.elapsed().as_secs_f64()
+    ));
+    let progress = super::progress_bar(reader.progress().1, "排序");
     let mut entries: Vec<Entry> = Vec::new();
     let mut placements: Vec<Placement> = Vec::new();
     let mut units = Units::default();
@@ -222,11 +228,19 @@ pub fn run(args: RankArgs) -> Result<()> {
             });
         }
         theme_names.get_or_insert(screening.theme_names);
+        progress.set_position(reader.progress().0);
+        progress.set_message(format!("{} 行", entries.len()));
         if last {
             break;
         }
     }
 
+    progress.finish_and_clear();
+    super::detail(format_args!(
+        "{} rows scored in {:.2} s",
+        entries.len(),
+        started.elapsed().as_secs_f64()
+    ));
     // The reader's duplicate-id table is no longer needed: free it before sorting.
     let input_headers = std::mem::take(&mut reader.headers);
     let roles = reader.columns;
@@ -317,6 +331,11 @@ pub fn run(args: RankArgs) -> Result<()> {
             "{cut} cell(s) longer than 32,767 characters were cut to fit the worksheet"
         )]);
     }
+    super::detail(format_args!(
+        "{} rows written in {:.2} s in all",
+        table.rows,
+        started.elapsed().as_secs_f64()
+    ));
     if let Some(path) = &args.report {
         // The report shows the whole batch; the rows written (a shortlist or top N), or else
         // the marked top of the list, are its picks.
@@ -349,6 +368,7 @@ pub fn run(args: RankArgs) -> Result<()> {
         report
             .write(path, &report_inputs, &args.input)
             .context("cannot write the report")?;
+        super::note(format_args!("report written to {}", path.display()));
     }
     Ok(())
 }

@@ -59,8 +59,8 @@ pub fn run(args: TrainArgs) -> Result<()> {
         .save(&args.output, &[args.input.as_path()])
         .context("cannot write the model file")?;
     let t = model.training();
-    eprintln!(
-        "xuanti: trained on {} rows ({} picked), C={}; {} validation: AP {:.3}, mean P {:.4} (pick rate {:.4}); {} learned themes; wrote {}",
+    super::note(format_args!(
+        "trained on {} rows ({} picked), C={}; {} validation: AP {:.3}, mean P {:.4} (pick rate {:.4}); {} learned themes; wrote {}",
         t.rows,
         t.positives,
         t.chosen_c,
@@ -70,7 +70,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         t.cv_pick_rate,
         model.theme_models().len(),
         args.output.display()
-    );
+    ));
     Ok(())
 }
 

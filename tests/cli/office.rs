@@ -316,3 +316,30 @@ fn init_never_replaces_files_unless_forced() {
     env.ok(&["init", "start", "--force"]);
     assert!(env.read("start/themes.toml").contains("[[theme]]"));
 }
+
+#[test]
+fn quiet_prints_nothing_but_errors_and_verbose_prints_stage_times() {
+    let env = Env::new();
+    // A repeated id makes a warning.
+    let mut csv = SUBMISSIONS.to_string();
+    csv.push_str(SUBMISSIONS.lines().nth(1).unwrap());
+    csv.push('\n');
+    env.write("in.csv", &csv);
+    let normal = env.run(&["rank", "in.csv"]);
+    let quiet = env.run(&["rank", "in.csv", "-q"]);
+    let verbose = env.run(&["-v", "rank", "in.csv"]);
+    let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_contains("normal stderr", &stderr(&normal), "S01");
+    assert_same("quiet stderr", String::new(), stderr(&quiet));
+    assert_contains("verbose stderr", &stderr(&verbose), "rows scored in");
+    // stdout is the data only, the same at every level; no progress bar off a terminal.
+    assert_same("quiet stdout", normal.stdout.clone(), quiet.stdout);
+    assert_same("verbose stdout", &normal.stdout, &verbose.stdout);
+    for o in [&normal, &verbose] {
+        assert!(!stderr(o).contains('\r') && !stderr(o).contains('\u{1b}'));
+    }
+    // Errors still show with -q.
+    let err = env.run(&["rank", "missing.csv", "-q"]);
+    assert_same("exit", Some(1), err.status.code());
+    assert_contains("quiet error", &stderr(&err), "missing.csv");
+}
