@@ -81,10 +81,10 @@ pub fn arrange(rows: &[Placement], selection: Selection) -> Arranged {
     // A story's score is the best of its rows.
     let mut best: Vec<f32> = rows.iter().map(|r| r.score).collect();
     let mut duplicates: Vec<(u32, u32)> = Vec::new();
-    for i in 0..n {
+    for (i, row) in rows.iter().enumerate() {
         let r = root(i);
         if r != i {
-            best[r] = best[r].max(rows[i].score);
+            best[r] = best[r].max(row.score);
             duplicates.push((r as u32, i as u32));
         }
     }

@@ -259,16 +259,16 @@ impl Report {
     /// The page. `source` is the ranked file's name, shown in the heading.
     pub fn html(&self, source: &str) -> String {
         let mut h = String::with_capacity(64 << 10);
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>选题排序报告 · {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+             <title>选题排序报告 · {}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
             escape(source)
         );
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<header><h1>选题排序报告</h1><p class=\"source\">{}</p></header>\n",
+            "<header><h1>选题排序报告</h1><p class=\"source\">{}</p></header>",
             escape(source)
         );
         self.summary(&mut h);
@@ -292,7 +292,7 @@ impl Report {
             .iter()
             .filter(|(t, _)| t.as_str() != NO_THEME)
             .count();
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<section class=\"summary\">\
              <div class=\"stat\"><b>{}</b><span>份材料</span></div>\
@@ -301,7 +301,7 @@ impl Report {
              <div class=\"stat\"><b>{}</b><span>个报送单位</span></div>\
              <div class=\"stat\"><b>{themed}</b><span>个主题有材料</span></div>\
              <div class=\"stat pick\"><b>{}</b><span>份列入推荐</span></div>\
-             </section>\n",
+             </section>",
             self.rows,
             self.duplicate_rows,
             if self.units.is_empty() {
@@ -361,12 +361,12 @@ impl Report {
                 vx = label_w + wn + 6.0
             );
         }
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<rect x=\"{label_w}\" y=\"{ly}\" width=\"12\" height=\"12\" class=\"all\"/>\
              <text x=\"{tx}\" y=\"{ty}\" class=\"value\">材料数</text>\
              <rect x=\"{px}\" y=\"{ly}\" width=\"12\" height=\"12\" class=\"picked\"/>\
-             <text x=\"{ptx}\" y=\"{ty}\" class=\"value\">推荐数</text></svg></figure>\n",
+             <text x=\"{ptx}\" y=\"{ty}\" class=\"value\">推荐数</text></svg></figure>",
             ly = height - 22.0,
             ty = height - 12.0,
             tx = label_w + 16.0,
@@ -404,10 +404,10 @@ impl Report {
     }
 
     fn table(&self, h: &mut String) {
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<section><h2>排序结果{}</h2>\n<table>\n<thead><tr><th>名次</th><th>得分</th>\
-             <th>主题</th><th>选题</th><th>理由</th><th>标准</th></tr></thead>\n<tbody>\n",
+             <th>主题</th><th>选题</th><th>理由</th><th>标准</th></tr></thead>\n<tbody>",
             if self.rows > self.shown.len() {
                 format!("（前 {} 份，共 {} 份）", self.shown.len(), self.rows)
             } else {
@@ -464,10 +464,10 @@ impl Report {
             h.push_str("<p>未发现重复报送的材料。</p></section>\n");
             return;
         }
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<p>共 {} 份材料与排在其前面的原件高度相似（原件为输入中最先出现的一份），\
-             已排在原件之后，不另占名次。</p>\n<ul class=\"dups\">\n",
+             已排在原件之后，不另占名次。</p>\n<ul class=\"dups\">",
             self.duplicate_rows
         );
         for (original, title, ids) in &self.duplicates {
