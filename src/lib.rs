@@ -7,6 +7,7 @@
 //! write
 #![deny(missing_docs)]
 
+pub mod active;
 pub mod criteria;
 pub mod error;
 pub mod eval;

@@ -3,6 +3,7 @@
 mod eval;
 mod init;
 mod rank;
+mod simulate;
 mod train;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +44,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Measure ranking quality: cross-validation, train→test batches, or cold start.
     Eval(eval::EvalArgs),
+    /// Replay screening with re-ranking after each round of decisions, on known picks.
+    Simulate(simulate::SimulateArgs),
     /// Write editable starting files: themes.toml, userdict.txt and a blank 素材申报表.
     Init(init::InitArgs),
 }
@@ -110,6 +113,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rank(a) => rank::run(a),
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Simulate(a) => simulate::run(a),
         Command::Init(a) => init::run(a),
     }
 }

@@ -211,7 +211,26 @@ pub fn fit_svm(
     params: &SvmParams,
 ) -> LinearModel {
     let mut alpha = vec![0f64; rows.len()];
-    svm_dual(xs, rows, y, cost, n_features, params, &mut alpha)
+    svm_dual(xs, rows, y, cost, n_features, params, &[], &mut alpha)
+}
+
+/// [`fit_svm`] with a fixed offset added to each row's margin (`offsets[k]` for row `rows[k]`;
+/// a prior model's view, which the fit corrects rather than replaces), starting from the dual
+/// solution in `alpha` (one per row; rows appended since the last fit start at 0, which is
+/// feasible) and leaving the new solution there: a fit after a few more decisions costs a few
+/// passes.
+#[allow(clippy::too_many_arguments)]
+pub fn fit_svm_warm(
+    xs: &[SparseVec],
+    rows: &[usize],
+    y: &[bool],
+    cost: &[f32],
+    n_features: usize,
+    params: &SvmParams,
+    offsets: &[f32],
+    alpha: &mut [f64],
+) -> LinearModel {
+    svm_dual(xs, rows, y, cost, n_features, params, offsets, alpha)
 }
 
 /// Fits the SVM for each C of an ascending grid, each fit starting from the previous one's
@@ -236,7 +255,7 @@ pub fn fit_path(
             ..*params
         };
         out[i] = Some(match params.loss {
-            Loss::SquaredHinge => svm_dual(xs, rows, y, cost, n_features, &p, &mut alpha),
+            Loss::SquaredHinge => svm_dual(xs, rows, y, cost, n_features, &p, &[], &mut alpha),
             Loss::Logistic => fit_logistic(xs, rows, y, cost, n_features, &p),
         });
     }
@@ -248,7 +267,9 @@ pub fn fit_path(
 /// liblinear's dual coordinate descent for the L2-loss SVM (`L2R_L2LOSS_SVC_DUAL`), with its
 /// shrinking of rows whose dual variable sits at 0 with a clearly positive gradient, and the
 /// same stopping rule (projected-gradient spread below 0.1 on the full set). Starts from
-/// `alpha` and leaves the solution there.
+/// `alpha` and leaves the solution there. `offsets` (empty for none) adds a fixed term to each
+/// row's margin.
+#[allow(clippy::too_many_arguments)]
 fn svm_dual(
     xs: &[SparseVec],
     rows: &[usize],
@@ -256,6 +277,7 @@ fn svm_dual(
     cost: &[f32],
     n_features: usize,
     params: &SvmParams,
+    offsets: &[f32],
     alpha: &mut [f64],
 ) -> LinearModel {
     const EPS: f64 = 0.1;
@@ -298,10 +320,11 @@ fn svm_dual(
             let k = index[s];
             let x = &xs[rows[k]];
             let yi = sign(k);
-            let wx: f64 = b + x
-                .iter()
-                .map(|&(j, v)| w[j as usize] * v as f64)
-                .sum::<f64>();
+            let wx: f64 = b
+                + offsets.get(k).map_or(0.0, |&o| o as f64)
+                + x.iter()
+                    .map(|&(j, v)| w[j as usize] * v as f64)
+                    .sum::<f64>();
             let g = yi * wx - 1.0 + diag[k] * alpha[k];
             let mut pg = 0.0;
             if alpha[k] == 0.0 {

@@ -1,0 +1,207 @@
+//! `xuanti simulate`: replay the decide-and-re-rank loop on a batch whose picks are known, and
+//! report how much reading it saves.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde_json::json;
+use xuanti::active::{simulate, Loop, LoopOptions, Simulation, SimulationOptions};
+use xuanti::model::SelectionModel;
+use xuanti::write::write_csv;
+
+use super::InputArgs;
+
+/// Replay screening with re-ranking after every round of decisions.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Batch with known decisions (CSV or workbook).
+    input: PathBuf,
+    /// The picked column (1/0, 是/否, 入选/未入选, …): revealed a round at a time.
+    #[arg(long, value_name = "COL")]
+    label: String,
+    /// Start from this trained model (past rounds) instead of from random priors alone.
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// Random picks and random rejects revealed first (default: 1 without a model, 0 with).
+    #[arg(long, value_name = "K")]
+    priors: Option<usize>,
+    /// Rows read per round before the rest is re-ranked.
+    #[arg(long, value_name = "N", default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..))]
+    step: u32,
+    /// Seed of the priors.
+    #[arg(long, value_name = "S", default_value_t = 42)]
+    seed: u64,
+    /// Runs with seeds S, S+1, …; the figures are their means.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    runs: u32,
+    /// Print the figures as one JSON object on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Write the recall curve (screened, found, recall, estimated and true picks left) as CSV;
+    /// with several runs, the first run's.
+    #[arg(long, value_name = "FILE")]
+    curve: Option<PathBuf>,
+    /// SVM regularization of the in-batch model.
+    #[arg(long, value_name = "C", default_value_t = LoopOptions::default().c)]
+    c: f32,
+    /// Weight of the trained model's log-odds in the in-batch margins.
+    #[arg(long, value_name = "W", default_value_t = LoopOptions::default().prior_scale)]
+    prior_scale: f32,
+    #[command(flatten)]
+    input_args: InputArgs,
+}
+
+pub fn run(args: SimulateArgs) -> Result<()> {
+    anyhow::ensure!(
+        args.c > 0.0 && args.c.is_finite(),
+        "--c {}: must be > 0",
+        args.c
+    );
+    anyhow::ensure!(
+        args.prior_scale >= 0.0 && args.prior_scale.is_finite(),
+        "--prior-scale {}: must be ≥ 0",
+        args.prior_scale
+    );
+    let batch = args.input_args.read(&args.input)?;
+    let labels = batch.labels(&args.label)?;
+    let picks = labels.iter().filter(|&&y| y).count();
+    anyhow::ensure!(
+        picks > 0 && picks < labels.len(),
+        "{}: column '{}' needs at least one pick and one other row to simulate ({picks} picks in {} rows)",
+        args.input.display(),
+        args.label,
+        labels.len()
+    );
+    let model = match &args.model {
+        Some(p) => Some(SelectionModel::load(p).context("cannot use the model")?),
+        None => None,
+    };
+    let themes = match (&args.input_args.themes, &model) {
+        (None, Some(m)) => m.themes().clone(),
+        _ => args.input_args.theme_set()?,
+    };
+    let analyzer = args.input_args.analyzer(&themes)?;
+    let submissions = batch.submissions();
+    // Segmented once for every run and round.
+    let (analysis, prior) = match &model {
+        Some(m) => {
+            let analysis = analyzer.analyze(&submissions);
+            let scores = m.score(&analysis.docs, &analysis.criteria, &analysis.themes);
+            let logits: Vec<f32> = scores.iter().map(|s| s.logit).collect();
+            let probabilities: Vec<f32> = scores.iter().map(|s| s.probability).collect();
+            (analysis, Some((logits, probabilities)))
+        }
+        None => (analyzer.segment(&submissions), None),
+    };
+    let priors = args.priors.unwrap_or(if model.is_some() { 0 } else { 1 });
+    anyhow::ensure!(
+        priors > 0 || model.is_some(),
+        "--priors 0 needs --model: without a model the first ranking has nothing to go on"
+    );
+    let options = LoopOptions {
+        c: args.c,
+        prior_scale: args.prior_scale,
+        ..LoopOptions::default()
+    };
+    let mut runs: Vec<Simulation> = Vec::new();
+    for run in 0..args.runs as u64 {
+        let l = Loop::new(
+            &analysis.docs,
+            prior.as_ref().map(|(l, p)| (l.as_slice(), p.as_slice())),
+            options.clone(),
+        );
+        let sim = simulate(
+            l,
+            &labels,
+            SimulationOptions {
+                priors,
+                step: args.step as usize,
+                seed: args.seed + run,
+            },
+        );
+        super::detail(format_args!(
+            "seed {}: WSS@95 {:.3}, n at 95% {}, recall@10% {:.3}, {} rounds of {:.1} ms",
+            args.seed + run,
+            sim.wss_95,
+            sim.n_at_95,
+            sim.recall_at_10,
+            sim.rounds,
+            sim.seconds_per_round * 1e3
+        ));
+        runs.push(sim);
+    }
+    if let Some(path) = &args.curve {
+        write_curve(path, &args.input, &runs[0])?;
+    }
+    let mean = |f: &dyn Fn(&Simulation) -> f64| runs.iter().map(f).sum::<f64>() / runs.len() as f64;
+    let wss = mean(&|s| s.wss_95);
+    let n95 = mean(&|s| s.n_at_95 as f64);
+    let r10 = mean(&|s| s.recall_at_10);
+    let rounds = mean(&|s| s.rounds as f64);
+    let per_round = mean(&|s| s.seconds_per_round);
+    let estimate_error = mean(&|s| estimate_error_at(s, 0.2).unwrap_or(f64::NAN));
+    if args.json {
+        let value = json!({
+            "wss@95": wss,
+            "n_at_95": n95,
+            "recall@10%": r10,
+            "rounds": rounds,
+            "rows": runs[0].rows,
+            "picks": runs[0].picks,
+            "priors": priors,
+            "step": args.step,
+            "seeds": (0..args.runs as u64).map(|r| args.seed + r).collect::<Vec<_>>(),
+            "wss@95_per_run": runs.iter().map(|s| s.wss_95).collect::<Vec<_>>(),
+            "seconds_per_round": per_round,
+            "estimate_error_at_20%": if estimate_error.is_finite() { json!(estimate_error) } else { json!(null) },
+        });
+        println!("{value}");
+    } else {
+        println!(
+            "{}: {} rows, {} picks; priors {priors}+{priors}, step {}, {} run(s) from seed {}",
+            args.input.display(),
+            runs[0].rows,
+            runs[0].picks,
+            args.step,
+            args.runs,
+            args.seed
+        );
+        println!("WSS@95       {wss:.3}");
+        println!("n at 95%     {n95:.1}");
+        println!("recall@10%   {r10:.3}");
+        println!("rounds       {rounds:.1} ({:.1} ms each)", per_round * 1e3);
+        if estimate_error.is_finite() {
+            println!("picks-left estimate at 20% screened: {estimate_error:+.2} picks off");
+        }
+    }
+    Ok(())
+}
+
+/// The estimate's error (estimate − truth, in picks) at the first round with at least
+/// `share` of the batch screened.
+fn estimate_error_at(sim: &Simulation, share: f64) -> Option<f64> {
+    let at = (share * sim.rows as f64).ceil() as usize;
+    sim.curve
+        .iter()
+        .find(|p| p.screened >= at)
+        .and_then(|p| p.estimate.map(|e| e as f64 - (sim.picks - p.found) as f64))
+}
+
+fn write_curve(path: &std::path::Path, input: &std::path::Path, sim: &Simulation) -> Result<()> {
+    let mut rows = vec![
+        ["screened", "found", "recall", "estimated_left", "true_left"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for p in &sim.curve {
+        rows.push(vec![
+            p.screened.to_string(),
+            p.found.to_string(),
+            format!("{:.4}", p.found as f64 / sim.picks.max(1) as f64),
+            p.estimate.map(|e| format!("{e:.2}")).unwrap_or_default(),
+            (sim.picks - p.found).to_string(),
+        ]);
+    }
+    write_csv(Some(path), &[input], &rows).context("cannot write the curve")
+}
