@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod criteria;
+pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod explain;
