@@ -265,6 +265,10 @@ impl DuplicateFinder {
             }
         }
 
+        // The result is the only other allocation alive with the union-find, so `finish`
+        // never holds more than 20 bytes per row besides the signatures.
+        drop(band_keys);
+        drop(full);
         (0..n)
             .map(|i| {
                 let first = groups.find(i);
