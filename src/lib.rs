@@ -9,6 +9,7 @@
 
 pub mod active;
 pub mod criteria;
+pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod explain;
