@@ -69,11 +69,12 @@ impl Default for LoopOptions {
     fn default() -> Self {
         LoopOptions {
             features: FeatureConfig {
+                chars: 4.0,
                 min_df: 1,
                 ..FeatureConfig::default()
             },
             c: 0.3,
-            prior_scale: 0.5,
+            prior_scale: 0.2,
             seed: 42,
         }
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 use xuanti::criteria::CRITERIA;
+use xuanti::dedup::{signature, DuplicateFinder};
 use xuanti::explain::Explanation;
 use xuanti::model::learn::sigmoid;
 use xuanti::model::{PickRate, SelectionModel};
@@ -12,6 +13,7 @@ use xuanti::rank::{arrange, Placement, Selection};
 use xuanti::read::{BatchReader, Submission};
 use xuanti::report::{Report, ReportColumns};
 use xuanti::score::Analyzer;
+use xuanti::segment::parallel_map;
 use xuanti::write::{write_table, ColumnKind, OutputFormat, Spill, SpillReader, Table};
 
 use super::InputArgs;
@@ -172,6 +174,7 @@ pub fn run(args: RankArgs) -> Result<()> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut placements: Vec<Placement> = Vec::new();
     let mut units = Units::default();
+    let mut duplicates = (!args.no_dedup).then(DuplicateFinder::new);
     let mut stats = None;
     let mut theme_names: Option<Vec<String>> = None;
     loop {
@@ -188,6 +191,12 @@ pub fn run(args: RankArgs) -> Result<()> {
         // The first chunk's keyword statistics serve the later chunks.
         let (analysis, fitted) = analyzer.analyze_with(&submissions, stats.as_ref());
         stats = stats.or(fitted);
+        if let Some(finder) = &mut duplicates {
+            let signatures = parallel_map(&submissions, |s| signature(&s.title, &s.text));
+            for sig in signatures {
+                finder.push(sig);
+            }
+        }
         // Only the ids and units are needed from here on: the texts live on in the documents.
         let (ids, unit_ids): (Vec<String>, Vec<Option<u32>>) = submissions
             .into_iter()
@@ -255,6 +264,22 @@ pub fn run(args: RankArgs) -> Result<()> {
                     p.score = sigmoid(l + shift);
                 }
             }
+        }
+    }
+    if let Some(finder) = duplicates.take() {
+        let originals = finder.finish();
+        drop(finder);
+        for (p, o) in placements.iter_mut().zip(originals) {
+            p.duplicate_of = o;
+        }
+        let n = placements
+            .iter()
+            .filter(|p| p.duplicate_of.is_some())
+            .count();
+        if n > 0 {
+            super::note(format_args!(
+                "{n} near-duplicate row(s) placed after their originals (see duplicate_of)"
+            ));
         }
     }
     let selection = Selection {

@@ -48,6 +48,9 @@ pub struct SimulateArgs {
     /// Weight of the trained model's log-odds in the in-batch margins.
     #[arg(long, value_name = "W", default_value_t = LoopOptions::default().prior_scale)]
     prior_scale: f32,
+    /// Weight of the character n-gram block of the in-batch model (0 turns it off).
+    #[arg(long, value_name = "W", default_value_t = LoopOptions::default().features.chars)]
+    chars: f32,
     #[command(flatten)]
     input_args: InputArgs,
 }
@@ -99,10 +102,20 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         priors > 0 || model.is_some(),
         "--priors 0 needs --model: without a model the first ranking has nothing to go on"
     );
+    anyhow::ensure!(
+        args.chars >= 0.0 && args.chars.is_finite(),
+        "--chars {}: must be ≥ 0",
+        args.chars
+    );
+    let defaults = LoopOptions::default();
     let options = LoopOptions {
         c: args.c,
         prior_scale: args.prior_scale,
-        ..LoopOptions::default()
+        features: xuanti::featurize::FeatureConfig {
+            chars: args.chars,
+            ..defaults.features.clone()
+        },
+        ..defaults
     };
     let mut runs: Vec<Simulation> = Vec::new();
     for run in 0..args.runs as u64 {
