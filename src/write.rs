@@ -114,7 +114,7 @@ pub fn write_csv_rows(
         None => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
-            emit(&mut lock).map_err(|e| Error::io("<stdout>", e))
+            emit(&mut lock).map_err(|e| Error::io(crate::tr!("<标准输出>", "<stdout>"), e))
         }
     }
 }

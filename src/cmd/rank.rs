@@ -72,14 +72,14 @@ struct Entry {
 
 pub fn run(args: RankArgs) -> Result<()> {
     let mut reader = BatchReader::open(&args.input, args.input_args.read_options())
-        .context("cannot read the submissions")?;
+        .context(super::read_failed())?;
     eprintln!("xuanti: {}", reader.describe());
     // The model file and jieba's dictionary load at the same time.
     let (model, segmenter) = std::thread::scope(|scope| {
         let model = scope.spawn(|| match &args.model {
             Some(p) => SelectionModel::load(p)
                 .map(|m| Some(m.with_pick_rate(args.pick_rate)))
-                .context("cannot use the model"),
+                .context(super::model_failed()),
             None => Ok(None),
         });
         let segmenter = args.input_args.segmenter();
@@ -105,7 +105,8 @@ pub fn run(args: RankArgs) -> Result<()> {
     };
     let mut spill = Spill::new(&spill_dir, SPILL_MEMORY);
     let spill_error = |e: std::io::Error| {
-        anyhow::Error::new(e).context(format!(
+        anyhow::Error::new(e).context(xuanti::tr!(
+            "无法在 {} 里建临时文件来存放排好的行",
             "cannot keep the ranked rows in a temporary file in {}",
             spill_dir.display()
         ))
@@ -122,7 +123,7 @@ pub fn run(args: RankArgs) -> Result<()> {
     loop {
         let rows = reader
             .next_rows(chunk_rows)
-            .context("cannot read the submissions")?;
+            .context(super::read_failed())?;
         super::warn(&reader.take_warnings());
         let last = rows.len() < chunk_rows;
         if rows.is_empty() && theme_names.is_some() {
@@ -217,6 +218,9 @@ pub fn run(args: RankArgs) -> Result<()> {
     if let Some(m) = &args.model {
         inputs.push(m.as_path());
     }
-    write_csv_rows(args.output.as_deref(), &inputs, rows).context("cannot write the ranking")?;
+    write_csv_rows(args.output.as_deref(), &inputs, rows).context(xuanti::tr!(
+        "无法写出排序结果",
+        "cannot write the ranking"
+    ))?;
     Ok(())
 }
