@@ -791,7 +791,7 @@ mod tests {
     #[test]
     fn missing_text_and_title_lists_columns_and_names() {
         let e = batch(b"a,b\n1,2\n").unwrap_err().to_string();
-        assert!(e.contains("columns found: a,b"), "{e}");
+        assert!(e.contains("文件里的列：a,b"), "{e}");
         assert!(e.contains("选题名称") && e.contains("素材内容"), "{e}");
     }
 
@@ -903,7 +903,7 @@ mod tests {
     #[test]
     fn ragged_row_names_the_row() {
         let e = batch(b"title,text\na,b\nc\n").unwrap_err().to_string();
-        assert!(e.contains("t.csv: row 3"), "{e}");
+        assert!(e.contains("t.csv：第 3 行"), "{e}");
     }
 
     #[test]
@@ -911,7 +911,7 @@ mod tests {
         let b = batch("标题,入选\n甲,是\n乙,也许\n".as_bytes()).unwrap();
         let e = b.labels("入选").unwrap_err().to_string();
         assert!(
-            e.contains("row 3") && e.contains("'入选'") && e.contains("'也许'"),
+            e.contains("第 3 行") && e.contains("“入选”列") && e.contains("“也许”"),
             "{e}"
         );
     }

@@ -307,7 +307,7 @@ mod tests {
         let path = dir.path().join("d.txt");
         std::fs::write(&path, "好词 100 n\n坏词 many n\n").unwrap();
         let e = Segmenter::with_dict(&path).unwrap_err().to_string();
-        assert!(e.contains("line 2") && e.contains("坏词 many n"), "{e}");
+        assert!(e.contains("第 2 行") && e.contains("坏词 many n"), "{e}");
     }
 
     #[test]

@@ -522,7 +522,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("t.toml") && e.contains("'甲' has no keywords"),
+            e.contains("t.toml") && e.contains("主题“甲”没有关键词"),
             "{e}"
         );
         let e = ThemeSet::parse(
@@ -531,11 +531,11 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(e.contains("'b' has weight -1"), "{e}");
+        assert!(e.contains("关键词“b”的权重是 -1"), "{e}");
         let e = ThemeSet::parse(Path::new("t.toml"), "[[theme]\n")
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("t.toml: "), "{e}");
+        assert!(e.starts_with("t.toml：TOML 格式有误："), "{e}");
     }
 
     #[test]
