@@ -161,7 +161,10 @@ impl std::fmt::Display for Error {
             Error::NoSuchColumn { path, name, found } => {
                 let path = path.display();
                 if en {
-                    write!(f, "{path}: column '{name}' does not exist; columns are: {found}")
+                    write!(
+                        f,
+                        "{path}: column '{name}' does not exist; columns are: {found}"
+                    )
                 } else {
                     write!(f, "{path}：没有“{name}”这一列；文件里的列：{found}")
                 }
@@ -175,7 +178,10 @@ impl std::fmt::Display for Error {
             } => {
                 let path = path.display();
                 if en {
-                    write!(f, "{path}: row {row}, column '{column}': {message}: '{value}'")
+                    write!(
+                        f,
+                        "{path}: row {row}, column '{column}': {message}: '{value}'"
+                    )
                 } else {
                     write!(f, "{path}：第 {row} 行“{column}”列：{message}：“{value}”")
                 }
@@ -208,7 +214,10 @@ impl std::fmt::Display for Error {
                 if en {
                     write!(f, "{path}: refusing to write the output over an input file")
                 } else {
-                    write!(f, "{path}：这是输入文件，不能把结果写到它上面（请用 -o 另指定一个输出文件）")
+                    write!(
+                        f,
+                        "{path}：这是输入文件，不能把结果写到它上面（请用 -o 另指定一个输出文件）"
+                    )
                 }
             }
         }

@@ -94,8 +94,7 @@ impl ThemeSet {
             path: path.to_path_buf(),
             message,
         };
-        let file: ThemesToml =
-            toml::from_str(text).map_err(|e| {
+        let file: ThemesToml = toml::from_str(text).map_err(|e| {
             let e = e.to_string();
             let e = e.trim();
             err(crate::tr!("TOML 格式有误：{e}", "{e}"))

@@ -73,10 +73,12 @@ pub fn run(args: EvalArgs) -> Result<()> {
             let train = args.input_args.read(input)?;
             let themes = args.input_args.theme_set()?;
             let analyzer = args.input_args.analyzer(&themes)?;
-            let label = args
-                .label
-                .as_deref()
-                .with_context(|| tr!("训练需要用 --label 指定入选列", "--label COL is needed to train"))?;
+            let label = args.label.as_deref().with_context(|| {
+                tr!(
+                    "训练需要用 --label 指定入选列",
+                    "--label COL is needed to train"
+                )
+            })?;
             let analysis = analyzer.analyze(&train.submissions());
             let model =
                 fit(&train, &analysis, &themes, label, &args.learn)?.with_pick_rate(args.pick_rate);
@@ -196,15 +198,12 @@ fn report_batch(
 }
 
 fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
-    let label = args
-        .label
-        .as_deref()
-        .with_context(|| {
-            tr!(
-                "交叉验证需要用 --label 指定入选列",
-                "--label COL is needed to cross-validate"
-            )
-        })?;
+    let label = args.label.as_deref().with_context(|| {
+        tr!(
+            "交叉验证需要用 --label 指定入选列",
+            "--label COL is needed to cross-validate"
+        )
+    })?;
     let batch = args.input_args.read(input)?;
     let labels = batch.labels(label)?;
     let themes = args.input_args.theme_set()?;
@@ -360,13 +359,10 @@ fn print_report(r: &Report) {
 
 /// Prints the peers' figures from one harness JSON beside ours.
 fn print_anchors(path: &Path, ours: &Report) -> Result<()> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| {
-            tr!("无法读取 {}", "cannot read {}", path.display())
-        })?;
-    let json: serde_json::Value = serde_json::from_str(&text).with_context(|| {
-        tr!("{}：不是 JSON 格式", "{}: not JSON", path.display())
-    })?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| tr!("无法读取 {}", "cannot read {}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| tr!("{}：不是 JSON 格式", "{}: not JSON", path.display()))?;
     let anchors = json
         .get("anchors")
         .and_then(|a| a.as_object())

@@ -19,7 +19,10 @@ const ABOUT: &[(&str, &str)] = &[
         ROOT,
         "选题：把申报的选题材料按中心工作主题和范例标准排序，并从往年的入选结果中学习。",
     ),
-    ("rank", "给一批申报材料（CSV）打分排序，好的在前，并写明理由。"),
+    (
+        "rank",
+        "给一批申报材料（CSV）打分排序，好的在前，并写明理由。",
+    ),
     (
         "train",
         "用往年的入选结果训练选题模型（CSV 里要有“是否入选”一列）。",
@@ -290,7 +293,11 @@ fn localize_arg(mut arg: Arg, text: Option<&str>) -> Arg {
             arg = arg.hide_default_value(true);
         }
     }
-    let heading = if arg.is_positional() { "参数" } else { "选项" };
+    let heading = if arg.is_positional() {
+        "参数"
+    } else {
+        "选项"
+    };
     arg.help(help).long_help(None).help_heading(heading)
 }
 
@@ -399,7 +406,14 @@ mod tests {
         let mut cmd = localize(Cli::command());
         cmd.clone().debug_assert();
         let root = cmd.render_help().to_string();
-        for needle in ["用法：", "命令:", "选项:", "--threads", "--lang", "显示帮助"] {
+        for needle in [
+            "用法：",
+            "命令:",
+            "选项:",
+            "--threads",
+            "--lang",
+            "显示帮助",
+        ] {
             assert!(root.contains(needle), "{needle:?} not in\n{root}");
         }
         let rank = cmd.find_subcommand_mut("rank").unwrap().render_long_help();

@@ -157,8 +157,7 @@ impl InputArgs {
     }
 
     fn read(&self, path: &Path) -> Result<Batch> {
-        let batch =
-            Batch::read(path, self.read_options()).context(read_failed())?;
+        let batch = Batch::read(path, self.read_options()).context(read_failed())?;
         eprintln!("xuanti: {}", batch.description);
         warn(&batch.warnings);
         Ok(batch)
@@ -167,7 +166,7 @@ impl InputArgs {
     fn theme_set(&self) -> Result<ThemeSet> {
         match &self.themes {
             Some(p) => ThemeSet::read(p).context(tr!(
-                "主题文件（--themes）用不了",
+                "无法使用主题文件（--themes）",
                 "cannot use the themes file"
             )),
             None => Ok(ThemeSet::built_in()),
@@ -177,7 +176,7 @@ impl InputArgs {
     fn segmenter(&self) -> Result<Segmenter> {
         match &self.dict {
             Some(p) => Segmenter::with_dict(p).context(tr!(
-                "词典文件（--dict）用不了",
+                "无法使用词典文件（--dict）",
                 "cannot use the dictionary"
             )),
             None => Ok(Segmenter::new()),
@@ -196,7 +195,7 @@ pub fn read_failed() -> String {
 
 /// The context of every error while loading a model file.
 pub fn model_failed() -> String {
-    tr!("模型文件（--model）用不了", "cannot use the model")
+    tr!("无法使用模型文件（--model）", "cannot use the model")
 }
 
 /// Prints warnings on stderr, at most 20 of them and then a count.

@@ -121,9 +121,7 @@ pub fn run(args: RankArgs) -> Result<()> {
     let mut stats = None;
     let mut theme_names: Option<Vec<String>> = None;
     loop {
-        let rows = reader
-            .next_rows(chunk_rows)
-            .context(super::read_failed())?;
+        let rows = reader.next_rows(chunk_rows).context(super::read_failed())?;
         super::warn(&reader.take_warnings());
         let last = rows.len() < chunk_rows;
         if rows.is_empty() && theme_names.is_some() {
@@ -218,9 +216,7 @@ pub fn run(args: RankArgs) -> Result<()> {
     if let Some(m) = &args.model {
         inputs.push(m.as_path());
     }
-    write_csv_rows(args.output.as_deref(), &inputs, rows).context(xuanti::tr!(
-        "无法写出排序结果",
-        "cannot write the ranking"
-    ))?;
+    write_csv_rows(args.output.as_deref(), &inputs, rows)
+        .context(xuanti::tr!("无法写出排序结果", "cannot write the ranking"))?;
     Ok(())
 }

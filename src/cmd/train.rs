@@ -52,10 +52,13 @@ pub fn run(args: TrainArgs) -> Result<()> {
         &args.learn,
     )?;
     if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| {
-                tr!("无法建立文件夹 {}", "cannot create the directory {}", dir.display())
-            })?;
+        std::fs::create_dir_all(dir).with_context(|| {
+            tr!(
+                "无法建立文件夹 {}",
+                "cannot create the directory {}",
+                dir.display()
+            )
+        })?;
     }
     model
         .save(&args.output, &[args.input.as_path()])
@@ -66,10 +69,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let (themes, out) = (model.theme_models().len(), args.output.display());
     let validation = match t.validation.as_str() {
         "stratified k-fold" => tr!("分层 k 折", "stratified k-fold"),
-        "temporal (newest years held out)" => tr!(
-            "按年份（留出最近几年）",
-            "temporal (newest years held out)"
-        ),
+        "temporal (newest years held out)" => {
+            tr!("按年份（留出最近几年）", "temporal (newest years held out)")
+        }
         other => other.to_string(),
     };
     eprintln!(

@@ -776,13 +776,12 @@ impl SelectionModel {
                 format: Some(file.format.clone()),
                 version: Some(file.version),
             },
-            Err(_) => serde_json::from_slice(&bytes)
-                .map_err(|e| {
-                    bad(crate::tr!(
-                        "不是 xuanti 模型文件（不是 JSON 格式：{e}）",
-                        "not a xuanti model file (not JSON: {e})"
-                    ))
-                })?,
+            Err(_) => serde_json::from_slice(&bytes).map_err(|e| {
+                bad(crate::tr!(
+                    "不是 xuanti 模型文件（不是 JSON 格式：{e}）",
+                    "not a xuanti model file (not JSON: {e})"
+                ))
+            })?,
         };
         if header.format.as_deref() != Some(FORMAT) {
             return Err(bad(crate::tr!(
@@ -802,9 +801,13 @@ impl SelectionModel {
             }
         }
         drop(bytes);
-        let file = parsed.map_err(|e| bad(crate::tr!("模型文件已损坏：{e}", "damaged model file: {e}")))?;
+        let file = parsed
+            .map_err(|e| bad(crate::tr!("模型文件已损坏：{e}", "damaged model file: {e}")))?;
         let features = file.vocabulary.keys.len();
-        let mut lengths = vec![(crate::tr!("SVM 权重", "SVM weights"), file.svm.weights.len())];
+        let mut lengths = vec![(
+            crate::tr!("SVM 权重", "SVM weights"),
+            file.svm.weights.len(),
+        )];
         if let Some(nb) = &file.nb {
             lengths.push((
                 crate::tr!("朴素贝叶斯权重", "naive Bayes weights"),
