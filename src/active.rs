@@ -25,10 +25,14 @@ pub enum Decision {
     Pending,
 }
 
+/// A cell that is not a decision (see [`Decision::parse`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotADecision;
+
 impl Decision {
     /// Reads a decision cell: 入选 / 不入选 / 待定 (and their usual variants: 是/否, 选/不选,
     /// 1/0, yes/no, pending), or `Ok(None)` for an empty cell. Anything else is `Err`.
-    pub fn parse(value: &str) -> Result<Option<Decision>, ()> {
+    pub fn parse(value: &str) -> Result<Option<Decision>, NotADecision> {
         let v = value.trim().to_lowercase();
         Ok(Some(match v.as_str() {
             "" => return Ok(None),
@@ -38,7 +42,7 @@ impl Decision {
             "不入选" | "未入选" | "否" | "不选" | "不选用" | "不采用" | "落选" | "0" | "no"
             | "n" | "reject" | "rejected" => Decision::Reject,
             "待定" | "待议" | "再议" | "?" | "？" | "pending" | "maybe" => Decision::Pending,
-            _ => return Err(()),
+            _ => return Err(NotADecision),
         }))
     }
 
@@ -446,7 +450,7 @@ mod tests {
         assert_eq!(Decision::parse(" 不入选 "), Ok(Some(Decision::Reject)));
         assert_eq!(Decision::parse("待定"), Ok(Some(Decision::Pending)));
         assert_eq!(Decision::parse(""), Ok(None));
-        assert_eq!(Decision::parse("也许吧"), Err(()));
+        assert_eq!(Decision::parse("也许吧"), Err(NotADecision));
         assert_eq!(Decision::Pending.label(), None);
     }
 

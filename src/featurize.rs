@@ -247,9 +247,10 @@ mod base64_le {
     pub fn decode<const N: usize>(text: &str, what: &str) -> Result<Vec<[u8; N]>, String> {
         let bytes = STANDARD
             .decode(text.as_bytes())
-            .map_err(|e| format!("bad base64 array: {e}"))?;
+            .map_err(|e| crate::tr!("数组的 base64 编码有误：{e}", "bad base64 array: {e}"))?;
         if bytes.len() % N != 0 {
-            return Err(format!(
+            return Err(crate::tr!(
+                "数组有误：{} 个字节不是整数个 {what}",
                 "bad array: {} bytes is not a whole number of {what}",
                 bytes.len()
             ));

@@ -14,6 +14,7 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod featurize;
+pub mod lang;
 pub mod model;
 pub mod normalize;
 pub mod rank;

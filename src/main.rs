@@ -4,8 +4,6 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
     let pipe = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
     e.downcast_ref::<std::io::Error>().is_some_and(pipe)
@@ -33,14 +31,23 @@ fn exit_code(err: &anyhow::Error) -> u8 {
 }
 
 fn main() -> ExitCode {
+    // The language first, so that clap's help and errors come out in it: `--lang` wins over
+    // XUANTI_LANG; Chinese by default.
+    xuanti::lang::set_english(xuanti::lang::english_requested(
+        std::env::args_os(),
+        std::env::var_os("XUANTI_LANG").as_deref(),
+    ));
     // Ctrl-C: remove the temporary file of an output being written, then stop (exit 130,
     // as shells report an interrupt), so no partial output is left behind.
     let _ = ctrlc::set_handler(|| {
         xuanti::write::remove_pending_files();
-        eprintln!("xuanti: interrupted; no output written");
+        eprintln!(
+            "xuanti: {}",
+            xuanti::tr!("已中断，没有写出任何结果", "interrupted; no output written")
+        );
         std::process::exit(130);
     });
-    let cli = cmd::Cli::parse();
+    let cli = cmd::parse();
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -48,9 +55,14 @@ fn main() -> ExitCode {
             if err.chain().any(is_broken_pipe) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("xuanti: error: {err}");
+            let (error, caused_by) = if xuanti::lang::english() {
+                ("error: ", "caused by: ")
+            } else {
+                ("错误：", "原因：")
+            };
+            eprintln!("xuanti: {error}{err}");
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  {caused_by}{cause}");
             }
             ExitCode::from(exit_code(&err))
         }

@@ -198,7 +198,10 @@ impl BatchReader {
         if file.metadata().is_ok_and(|m| m.is_dir()) {
             return Err(Error::io(
                 path,
-                std::io::Error::other("is a folder, not a CSV file"),
+                std::io::Error::other(crate::tr!(
+                    "这是一个文件夹，不是 CSV 文件",
+                    "is a folder, not a CSV file"
+                )),
             ));
         }
         let size = file.metadata().ok().map(|m| m.len());
@@ -262,7 +265,8 @@ impl BatchReader {
         let mut seen: Vec<String> = Vec::new();
         for h in headers.iter().filter(|h| !h.is_empty()) {
             if seen.iter().any(|s| key(s) == key(h)) {
-                warnings.push(format!(
+                warnings.push(crate::tr!(
+                    "{}：表头里“{h}”这一列出现了两次，只用第一个",
                     "{}: the header names the column '{h}' twice; the first one is used",
                     path.display()
                 ));
@@ -302,7 +306,10 @@ impl BatchReader {
         };
         let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
             .map_err(|e| {
-                sheet_error(format!("not a readable .xlsx, .xls or .ods workbook ({e})"))
+                sheet_error(crate::tr!(
+                    "不是可读的 .xlsx、.xls 或 .ods 工作簿（{e}）",
+                    "not a readable .xlsx, .xls or .ods workbook ({e})"
+                ))
             })?;
         let names = workbook.sheet_names();
         let name = match &options.sheet {
@@ -311,19 +318,22 @@ impl BatchReader {
                 .find(|n| key(n) == key(wanted))
                 .cloned()
                 .ok_or_else(|| {
-                    sheet_error(format!(
+                    sheet_error(crate::tr!(
+                        "没有名为“{wanted}”的工作表；现有工作表：{}",
                         "no sheet named '{wanted}'; sheets are: {}",
                         names.join(", ")
                     ))
                 })?,
-            None => names
-                .first()
-                .cloned()
-                .ok_or_else(|| sheet_error("the workbook has no sheet".to_string()))?,
+            None => names.first().cloned().ok_or_else(|| {
+                sheet_error(crate::tr!(
+                    "工作簿里没有工作表",
+                    "the workbook has no sheet"
+                ))
+            })?,
         };
         let range = workbook
             .worksheet_range(&name)
-            .map_err(|e| sheet_error(format!("sheet '{name}': {e}")))?;
+            .map_err(|e| sheet_error(crate::tr!("工作表“{name}”：{e}", "sheet '{name}': {e}")))?;
         let first_row = range.start().map_or(0, |(r, _)| r as u64);
         let mut rows: Vec<(u64, Vec<String>)> = range
             .rows()
@@ -360,7 +370,8 @@ impl BatchReader {
         let columns = resolve_columns(path, &headers, &options.columns)?;
         let mut warnings = Vec::new();
         if found > 0 {
-            warnings.push(format!(
+            warnings.push(crate::tr!(
+                "{}：工作表“{name}”的表头在第 {header_row} 行，上面的 {found} 行已跳过",
                 "{}: sheet '{name}': the header is on row {header_row}; the {found} row(s) above it are skipped",
                 path.display()
             ));
@@ -390,27 +401,29 @@ impl BatchReader {
             name, header_row, ..
         } = &self.source
         {
-            return format!(
+            return crate::tr!(
+                "{}：工作簿，工作表“{name}”（表头在第 {header_row} 行）",
                 "{}: workbook, sheet '{name}' (header on row {header_row})",
                 self.path.display()
             );
         }
         let delimiter = match self.delimiter {
-            b',' => "comma".to_string(),
-            b'\t' => "tab".to_string(),
-            b';' => "semicolon".to_string(),
+            b',' => crate::tr!("逗号", "comma"),
+            b'\t' => crate::tr!("制表符", "tab"),
+            b';' => crate::tr!("分号", "semicolon"),
             d => format!("'{}'", d as char),
         };
-        format!(
-            "{}: {} ({}), {delimiter}-separated",
-            self.path.display(),
-            self.encoding.0.to_uppercase(),
-            if self.encoding.1 {
-                "detected"
-            } else {
-                "as given"
-            }
-        )
+        let (path, encoding) = (self.path.display(), self.encoding.0.to_uppercase());
+        match self.encoding.1 {
+            true => crate::tr!(
+                "{path}：编码 {encoding}（自动识别），{delimiter}分隔",
+                "{path}: {encoding} (detected), {delimiter}-separated"
+            ),
+            false => crate::tr!(
+                "{path}：编码 {encoding}（按指定），{delimiter}分隔",
+                "{path}: {encoding} (as given), {delimiter}-separated"
+            ),
+        }
     }
 
     /// Up to `max` more data rows (blank rows skipped); empty at the end of the file.
@@ -430,7 +443,8 @@ impl BatchReader {
                     if !more {
                         let n = replaced.swap(0, Ordering::Relaxed);
                         if n > 0 {
-                            self.warnings.push(format!(
+                            self.warnings.push(crate::tr!(
+                                "{}：有 {n} 处无法解码的字节，已换成 \u{fffd}（--lossy）",
                                 "{}: {n} undecodable byte sequence(s) replaced by \u{fffd} (--lossy)",
                                 self.path.display()
                             ));
@@ -456,9 +470,10 @@ impl BatchReader {
                 cells.pop();
             }
             if cells.len() != width {
-                let message = format!("has {} cells but the header has {width}", cells.len());
+                let message = cell_count_message(cells.len(), width);
                 if self.skip_bad_rows {
-                    self.warnings.push(format!(
+                    self.warnings.push(crate::tr!(
+                        "{}：第 {line} 行{message}，已跳过（--skip-bad-rows）",
                         "{}: row {line} {message}: skipped (--skip-bad-rows)",
                         self.path.display()
                     ));
@@ -467,7 +482,10 @@ impl BatchReader {
                 return Err(Error::Csv {
                     path: self.path.clone(),
                     row: line,
-                    message: format!("{message} (use --skip-bad-rows to skip such rows)"),
+                    message: crate::tr!(
+                        "{message}（可以用 --skip-bad-rows 跳过这样的行）",
+                        "{message} (use --skip-bad-rows to skip such rows)"
+                    ),
                 });
             }
             let row = Row { line, cells };
@@ -481,7 +499,8 @@ impl BatchReader {
                         .or_insert(line.min(u32::MAX as u64) as u32)
                         as u64;
                     if first != line.min(u32::MAX as u64) {
-                        self.warnings.push(format!(
+                        self.warnings.push(crate::tr!(
+                            "{}：编号“{id}”在第 {first} 行和第 {line} 行都出现了，两行都保留",
                             "{}: id '{id}' appears in row {first} and again in row {line}; both are kept",
                             self.path.display()
                         ));
@@ -558,11 +577,18 @@ pub struct DecodeError {
 
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "bytes {:02X?} at byte offset {} are not valid {}",
-            self.bytes, self.offset, self.encoding
-        )
+        let (bytes, offset, encoding) = (&self.bytes, self.offset, self.encoding);
+        if crate::lang::english() {
+            write!(
+                f,
+                "bytes {bytes:02X?} at byte offset {offset} are not valid {encoding}"
+            )
+        } else {
+            write!(
+                f,
+                "第 {offset} 个字节起的 {bytes:02X?} 不是有效的 {encoding} 编码"
+            )
+        }
     }
 }
 
@@ -819,8 +845,10 @@ impl Batch {
                     row: row.line,
                     column: self.headers[col].clone(),
                     value: value.to_string(),
-                    message: "not a label (use 1/0, true/false, yes/no, 是/否, 入选/未入选, Y/N)"
-                        .to_string(),
+                    message: crate::tr!(
+                        "不是入选标记（请用 1/0、true/false、yes/no、是/否、入选/未入选、Y/N）",
+                        "not a label (use 1/0, true/false, yes/no, 是/否, 入选/未入选, Y/N)"
+                    ),
                 })
             })
             .collect()
@@ -877,7 +905,8 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
             return Error::Encoding {
                 path: path.to_path_buf(),
                 row: d.row,
-                message: format!(
+                message: crate::tr!(
+                    "{d}；如果文件是别的编码，请用 --encoding 指定（gbk、utf-8、utf-16le 等），或用 --lossy 把这些字节换成 \u{fffd}",
                     "{d}; if the file is in another encoding, say which with --encoding (gbk, utf-8, utf-16le, …), or use --lossy to replace such bytes"
                 ),
             };
@@ -894,9 +923,16 @@ fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("has {len} cells but the header has {expected_len}"),
+        } => cell_count_message(*len as usize, *expected_len as usize),
         _ => e.to_string(),
     }
+}
+
+fn cell_count_message(len: usize, expected: usize) -> String {
+    crate::tr!(
+        "有 {len} 个单元格，但表头有 {expected} 个",
+        "has {len} cells but the header has {expected}"
+    )
 }
 
 fn key(name: &str) -> String {
@@ -977,7 +1013,7 @@ mod tests {
     #[test]
     fn missing_text_and_title_lists_columns_and_names() {
         let e = batch(b"a,b\n1,2\n").unwrap_err().to_string();
-        assert!(e.contains("columns found: a,b"), "{e}");
+        assert!(e.contains("文件里的列：a,b"), "{e}");
         assert!(e.contains("选题名称") && e.contains("素材内容"), "{e}");
     }
 
@@ -1089,7 +1125,7 @@ mod tests {
     #[test]
     fn ragged_row_names_the_row() {
         let e = batch(b"title,text\na,b\nc\n").unwrap_err().to_string();
-        assert!(e.contains("t.csv: row 3"), "{e}");
+        assert!(e.contains("t.csv：第 3 行"), "{e}");
     }
 
     #[test]
@@ -1097,7 +1133,7 @@ mod tests {
         let b = batch("标题,入选\n甲,是\n乙,也许\n".as_bytes()).unwrap();
         let e = b.labels("入选").unwrap_err().to_string();
         assert!(
-            e.contains("row 3") && e.contains("'入选'") && e.contains("'也许'"),
+            e.contains("第 3 行") && e.contains("“入选”列") && e.contains("“也许”"),
             "{e}"
         );
     }

@@ -231,8 +231,10 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<()> {
                 path: path.to_path_buf(),
                 line: i + 1,
                 value: line.to_string(),
-                message:
-                    "the frequency is not a whole number (use 'word [freq] [tag]')".to_string(),
+                message: crate::tr!(
+                    "词频不是整数（每行写“词 [词频] [词性]”）",
+                    "the frequency is not a whole number (use 'word [freq] [tag]')"
+                ),
             })?),
         };
         let tag = parts.next();
@@ -241,7 +243,10 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<()> {
                 path: path.to_path_buf(),
                 line: i + 1,
                 value: line.to_string(),
-                message: "too many fields (use 'word [freq] [tag]')".to_string(),
+                message: crate::tr!(
+                    "这一行的项太多（每行写“词 [词频] [词性]”）",
+                    "too many fields (use 'word [freq] [tag]')"
+                ),
             });
         }
         // A word without a frequency gets one high enough to keep it whole.
@@ -302,7 +307,7 @@ mod tests {
         let path = dir.path().join("d.txt");
         std::fs::write(&path, "好词 100 n\n坏词 many n\n").unwrap();
         let e = Segmenter::with_dict(&path).unwrap_err().to_string();
-        assert!(e.contains("line 2") && e.contains("坏词 many n"), "{e}");
+        assert!(e.contains("第 2 行") && e.contains("坏词 many n"), "{e}");
     }
 
     #[test]

@@ -80,7 +80,11 @@ impl ThemeSet {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let text = String::from_utf8(bytes).map_err(|e| Error::Themes {
             path: path.to_path_buf(),
-            message: format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+            message: crate::tr!(
+                "不是 UTF-8 编码（第 {} 个字节）",
+                "not UTF-8 (byte {})",
+                e.utf8_error().valid_up_to()
+            ),
         })?;
         ThemeSet::parse(path, text.trim_start_matches('\u{feff}'))
     }
@@ -91,19 +95,31 @@ impl ThemeSet {
             path: path.to_path_buf(),
             message,
         };
-        let file: ThemesToml =
-            toml::from_str(text).map_err(|e| err(e.to_string().trim().into()))?;
+        let file: ThemesToml = toml::from_str(text).map_err(|e| {
+            let e = e.to_string();
+            let e = e.trim();
+            err(crate::tr!("TOML 格式有误：{e}", "{e}"))
+        })?;
         if file.theme.is_empty() {
-            return Err(err("no [[theme]] tables".into()));
+            return Err(err(crate::tr!(
+                "文件里没有 [[theme]] 主题表",
+                "no [[theme]] tables"
+            )));
         }
         let mut themes: Vec<Theme> = Vec::new();
         for t in file.theme {
             let name = t.name.trim().to_string();
             if name.is_empty() {
-                return Err(err("a theme has an empty name".into()));
+                return Err(err(crate::tr!(
+                    "有一个主题的名称（name）是空的",
+                    "a theme has an empty name"
+                )));
             }
             if themes.iter().any(|o| o.name == name) {
-                return Err(err(format!("theme '{name}' is defined twice")));
+                return Err(err(crate::tr!(
+                    "主题“{name}”定义了两次",
+                    "theme '{name}' is defined twice"
+                )));
             }
             let mut keywords: Vec<(String, f32)> = Vec::new();
             for k in &t.keywords {
@@ -114,7 +130,8 @@ impl ThemeSet {
             }
             for (k, &w) in &t.weighted {
                 if !(w.is_finite() && w > 0.0) {
-                    return Err(err(format!(
+                    return Err(err(crate::tr!(
+                        "主题“{name}”：关键词“{k}”的权重是 {w}，权重必须大于 0",
                         "theme '{name}': keyword '{k}' has weight {w}; weights must be > 0"
                     )));
                 }
@@ -125,7 +142,10 @@ impl ThemeSet {
                 }
             }
             if keywords.is_empty() {
-                return Err(err(format!("theme '{name}' has no keywords")));
+                return Err(err(crate::tr!(
+                    "主题“{name}”没有关键词（keywords）",
+                    "theme '{name}' has no keywords"
+                )));
             }
             themes.push(Theme {
                 name,
@@ -502,7 +522,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("t.toml") && e.contains("'甲' has no keywords"),
+            e.contains("t.toml") && e.contains("主题“甲”没有关键词"),
             "{e}"
         );
         let e = ThemeSet::parse(
@@ -511,11 +531,11 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(e.contains("'b' has weight -1"), "{e}");
+        assert!(e.contains("关键词“b”的权重是 -1"), "{e}");
         let e = ThemeSet::parse(Path::new("t.toml"), "[[theme]\n")
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("t.toml: "), "{e}");
+        assert!(e.starts_with("t.toml：TOML 格式有误："), "{e}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod cli {
     pub mod eval;
     pub mod fixtures;
     pub mod invariants;
+    pub mod lang;
     pub mod model;
     pub mod office;
     pub mod rank;

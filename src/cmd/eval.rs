@@ -11,6 +11,7 @@ use xuanti::model::learn::stratified_folds;
 use xuanti::model::{PickRate, SelectionModel};
 use xuanti::read::Batch;
 use xuanti::score::{Analyzer, Screening};
+use xuanti::tr;
 
 use super::train::{fit, split_themes};
 use super::{InputArgs, LearnArgs};
@@ -72,26 +73,29 @@ pub fn run(args: EvalArgs) -> Result<()> {
             let train = args.input_args.read(input)?;
             let themes = args.input_args.theme_set()?;
             let analyzer = args.input_args.analyzer(&themes)?;
-            let label = args
-                .label
-                .as_deref()
-                .context("--label COL is needed to train")?;
+            let label = args.label.as_deref().with_context(|| {
+                tr!(
+                    "训练需要用 --label 指定入选列",
+                    "--label COL is needed to train"
+                )
+            })?;
             let analysis = analyzer.analyze(&train.submissions());
             let model =
                 fit(&train, &analysis, &themes, label, &args.learn)?.with_pick_rate(args.pick_rate);
             let t = model.training();
+            let (c, per_c, ap, combiner) = (t.chosen_c, &t.cv_ap_per_c, t.cv_ap, model.combiner());
             eprintln!(
-                "xuanti: trained: C={} (CV AP per C {:?}), CV AP {:.3}, combiner {:?}",
-                t.chosen_c,
-                t.cv_ap_per_c,
-                t.cv_ap,
-                model.combiner()
+                "xuanti: {}",
+                tr!(
+                    "训练完成：C={c}（各 C 的交叉验证 AP {per_c:?}），交叉验证 AP {ap:.3}，组合方式 {combiner:?}",
+                    "trained: C={c} (CV AP per C {per_c:?}), CV AP {ap:.3}, combiner {combiner:?}"
+                )
             );
             ("train-test", test_batches(&args, &analyzer, Some(&model))?)
         }
         (None, Some(path), false) => {
             let model = SelectionModel::load(path)
-                .context("cannot use the model")?
+                .context(super::model_failed())?
                 .with_pick_rate(args.pick_rate);
             let themes = match &args.input_args.themes {
                 Some(_) => args.input_args.theme_set()?,
@@ -105,10 +109,14 @@ pub fn run(args: EvalArgs) -> Result<()> {
             let analyzer = args.input_args.analyzer(&themes)?;
             ("cold-start", test_batches(&args, &analyzer, None)?)
         }
-        (Some(_), Some(_), _) => anyhow::bail!("give either INPUT (to train) or --model, not both"),
-        (None, _, true) => {
-            anyhow::bail!("nothing to evaluate: give INPUT to cross-validate, or --test FILE")
-        }
+        (Some(_), Some(_), _) => anyhow::bail!(tr!(
+            "INPUT（用来训练）和 --model 只能给一个",
+            "give either INPUT (to train) or --model, not both"
+        )),
+        (None, _, true) => anyhow::bail!(tr!(
+            "没有可评估的：请给出 INPUT 做交叉验证，或用 --test FILE 指定批次",
+            "nothing to evaluate: give INPUT to cross-validate, or --test FILE"
+        )),
     };
     let report = summarize(mode, batches);
     if args.json {
@@ -190,10 +198,12 @@ fn report_batch(
 }
 
 fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
-    let label = args
-        .label
-        .as_deref()
-        .context("--label COL is needed to cross-validate")?;
+    let label = args.label.as_deref().with_context(|| {
+        tr!(
+            "交叉验证需要用 --label 指定入选列",
+            "--label COL is needed to cross-validate"
+        )
+    })?;
     let batch = args.input_args.read(input)?;
     let labels = batch.labels(label)?;
     let themes = args.input_args.theme_set()?;
@@ -349,15 +359,16 @@ fn print_report(r: &Report) {
 
 /// Prints the peers' figures from one harness JSON beside ours.
 fn print_anchors(path: &Path, ours: &Report) -> Result<()> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| tr!("无法读取 {}", "cannot read {}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| tr!("{}：不是 JSON 格式", "{}: not JSON", path.display()))?;
     let anchors = json
         .get("anchors")
         .and_then(|a| a.as_object())
         .with_context(|| {
-            format!(
+            tr!(
+                "{}：没有 \"anchors\" 对象，不是 shared/bench/anchors 的结果文件",
                 "{}: no \"anchors\" object; not a shared/bench/anchors result",
                 path.display()
             )

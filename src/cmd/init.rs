@@ -66,7 +66,8 @@ pub fn run(args: InitArgs) -> Result<()> {
         ("userdict.txt", USER_DICT.as_bytes().to_vec()),
         (
             "素材申报表.xlsx",
-            xlsx::template(FORM, NOTES).context("cannot make the form")?,
+            xlsx::template(FORM, NOTES)
+                .context(xuanti::tr!("无法生成申报表模板", "cannot make the form"))?,
         ),
         ("素材申报表.csv", csv),
     ];
@@ -80,19 +81,19 @@ pub fn run(args: InitArgs) -> Result<()> {
         return Err(xuanti::Error::Exists {
             paths: existing.join(", "),
         })
-        .context("nothing was written");
+        .context(xuanti::tr!("什么也没有写", "nothing was written"));
     }
     std::fs::create_dir_all(&args.dir)
         .map_err(|e| xuanti::Error::Io {
             path: args.dir.clone(),
             io: e,
         })
-        .context("cannot create the folder")?;
+        .context(xuanti::tr!("无法创建文件夹", "cannot create the folder"))?;
     for (name, bytes) in &files {
         let path = args.dir.join(name);
         atomic_write(&path, &[], |w| std::io::Write::write_all(w, bytes))
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        super::note(format_args!("wrote {}", path.display()));
+            .with_context(|| xuanti::tr!("无法写出 {}", "cannot write {}", path.display()))?;
+        super::note(xuanti::tr!("已写出 {}", "wrote {}", path.display()));
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Subcommands: each parses its flags into checked library settings, then runs the stages.
 
 mod eval;
+mod help_zh;
 mod init;
 mod rank;
 mod simulate;
@@ -9,13 +10,14 @@ mod train;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use xuanti::model::learn::Loss;
 use xuanti::model::{PickRate, TrainOptions};
 use xuanti::read::{Batch, ColumnOverrides, ReadOptions};
 use xuanti::score::Analyzer;
 use xuanti::segment::Segmenter;
 use xuanti::themes::ThemeSet;
+use xuanti::tr;
 
 /// 选题: rank Chinese topic submissions against central-work themes and exemplar criteria,
 /// and learn from past selections.
@@ -32,8 +34,51 @@ pub struct Cli {
     /// Print more on stderr: how long each stage took and what was decided.
     #[arg(long, short = 'v', global = true)]
     verbose: bool,
+    /// Language of help and messages: zh (Chinese, the default) or en (English); the
+    /// environment variable XUANTI_LANG=en does the same.
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The languages of `--lang`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Lang {
+    /// 中文
+    Zh,
+    /// English
+    En,
+}
+
+/// Parses the command line: with help and clap's messages in Chinese unless English was
+/// chosen (`xuanti::lang`, decided before this from `--lang` and `XUANTI_LANG`). Exits like
+/// clap on `--help`, `--version` and usage errors (code 2).
+pub fn parse() -> Cli {
+    let mut cmd = Cli::command();
+    if !xuanti::lang::english() {
+        cmd = help_zh::localize(cmd);
+    }
+    let parsed = match cmd.try_get_matches_from_mut(std::env::args_os()) {
+        Ok(m) => Cli::from_arg_matches(&m).map_err(|e| e.format(&mut cmd)),
+        Err(e) => Err(e),
+    };
+    match parsed {
+        Ok(cli) => {
+            if let Some(lang) = cli.lang {
+                xuanti::lang::set_english(lang == Lang::En);
+            }
+            cli
+        }
+        Err(e) => {
+            if !xuanti::lang::english() {
+                if let Some(hint) = help_zh::error_hint(e.kind()) {
+                    eprintln!("xuanti: 命令行有误：{hint}（详见下面的英文说明）");
+                }
+            }
+            e.exit()
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,7 +152,7 @@ pub fn run(cli: Cli) -> Result<()> {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n.get())
             .build_global()
-            .context("cannot start the worker threads")?;
+            .context(tr!("无法启动工作线程", "cannot start the worker threads"))?;
     }
     match cli.command {
         Command::Rank(a) => rank::run(a),
@@ -181,8 +226,7 @@ impl InputArgs {
     }
 
     fn read(&self, path: &Path) -> Result<Batch> {
-        let batch =
-            Batch::read(path, self.read_options()).context("cannot read the submissions")?;
+        let batch = Batch::read(path, self.read_options()).context(read_failed())?;
         note(&batch.description);
         warn(&batch.warnings);
         Ok(batch)
@@ -190,14 +234,20 @@ impl InputArgs {
 
     fn theme_set(&self) -> Result<ThemeSet> {
         match &self.themes {
-            Some(p) => ThemeSet::read(p).context("cannot use the themes file"),
+            Some(p) => ThemeSet::read(p).context(tr!(
+                "无法使用主题文件（--themes）",
+                "cannot use the themes file"
+            )),
             None => Ok(ThemeSet::built_in()),
         }
     }
 
     fn segmenter(&self) -> Result<Segmenter> {
         match &self.dict {
-            Some(p) => Segmenter::with_dict(p).context("cannot use the dictionary"),
+            Some(p) => Segmenter::with_dict(p).context(tr!(
+                "无法使用词典文件（--dict）",
+                "cannot use the dictionary"
+            )),
             None => Ok(Segmenter::new()),
         }
     }
@@ -207,16 +257,31 @@ impl InputArgs {
     }
 }
 
+/// The context of every error while reading the submissions.
+pub fn read_failed() -> String {
+    tr!("无法读取申报材料", "cannot read the submissions")
+}
+
+/// The context of every error while loading a model file.
+pub fn model_failed() -> String {
+    tr!("无法使用模型文件（--model）", "cannot use the model")
+}
+
 /// Prints warnings on stderr, at most 20 of them and then a count.
 pub fn warn(warnings: &[String]) {
     if level() == 0 {
         return;
     }
+    let label = tr!("警告：", "warning: ");
     for w in warnings.iter().take(20) {
-        eprintln!("xuanti: warning: {w}");
+        eprintln!("xuanti: {label}{w}");
     }
     if warnings.len() > 20 {
-        eprintln!("xuanti: warning: … and {} more", warnings.len() - 20);
+        let more = warnings.len() - 20;
+        eprintln!(
+            "xuanti: {label}{}",
+            tr!("……另外还有 {more} 条", "… and {more} more")
+        );
     }
 }
 
@@ -224,7 +289,10 @@ pub fn warn(warnings: &[String]) {
 /// utf-8, utf-16le, big5, …).
 fn parse_encoding(value: &str) -> std::result::Result<&'static encoding_rs::Encoding, String> {
     encoding_rs::Encoding::for_label(value.trim().as_bytes()).ok_or_else(|| {
-        format!("'{value}' is not an encoding name: use gbk, gb18030, utf-8, utf-16le or utf-16be")
+        tr!(
+            "“{value}”不是编码名称：请用 gbk、gb18030、utf-8、utf-16le 或 utf-16be",
+            "'{value}' is not an encoding name: use gbk, gb18030, utf-8, utf-16le or utf-16be"
+        )
     })
 }
 
@@ -233,7 +301,8 @@ fn parse_delimiter(value: &str) -> std::result::Result<u8, String> {
     match value {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         v if v.len() == 1 && v.is_ascii() && v != "\"" && v != "\n" => Ok(v.as_bytes()[0]),
-        v => Err(format!(
+        v => Err(tr!(
+            "“{v}”不能作分隔符：请用 ','、tab、';' 或其他单个字符",
             "'{v}' is not a delimiter: use ',', tab, ';' or another single character"
         )),
     }
@@ -246,7 +315,8 @@ pub fn parse_pick_rate(value: &str) -> std::result::Result<PickRate, String> {
         "off" => Ok(PickRate::Off),
         v => match v.parse::<f32>() {
             Ok(r) if r > 0.0 && r < 1.0 => Ok(PickRate::Fixed(r)),
-            _ => Err(format!(
+            _ => Err(tr!(
+                "“{v}”不是入选率：请用 trained、off，或 0 到 1 之间的数，如 0.1",
                 "'{v}' is not a pick rate: use trained, off, or a number between 0 and 1 such as 0.1"
             )),
         },
@@ -318,24 +388,50 @@ impl LearnArgs {
         if let Some(grid) = &self.c_grid {
             anyhow::ensure!(
                 !grid.is_empty() && grid.iter().all(|c| *c > 0.0 && c.is_finite()),
-                "--c-grid {grid:?}: every C must be > 0"
+                "{}",
+                tr!(
+                    "--c-grid {grid:?}：每个 C 都必须大于 0",
+                    "--c-grid {grid:?}: every C must be > 0"
+                )
             );
             o.c_grid = grid.clone();
         }
         if let Some(c) = self.chars {
-            anyhow::ensure!(c >= 0.0 && c.is_finite(), "--chars {c}: must be ≥ 0");
+            anyhow::ensure!(
+                c >= 0.0 && c.is_finite(),
+                "{}",
+                tr!("--chars {c}：不能小于 0", "--chars {c}: must be ≥ 0")
+            );
             o.features.chars = c;
         }
         if let Some(t) = self.title_weight {
-            anyhow::ensure!(t >= 0.0 && t.is_finite(), "--title-weight {t}: must be ≥ 0");
+            anyhow::ensure!(
+                t >= 0.0 && t.is_finite(),
+                "{}",
+                tr!(
+                    "--title-weight {t}：不能小于 0",
+                    "--title-weight {t}: must be ≥ 0"
+                )
+            );
             o.features.title = t;
         }
         if let Some(w) = self.shape {
-            anyhow::ensure!(w >= 0.0 && w.is_finite(), "--shape {w}: must be ≥ 0");
+            anyhow::ensure!(
+                w >= 0.0 && w.is_finite(),
+                "{}",
+                tr!("--shape {w}：不能小于 0", "--shape {w}: must be ≥ 0")
+            );
             o.features.shape = w;
         }
         if let Some(r) = self.recency {
-            anyhow::ensure!(r > 0.0 && r.is_finite(), "--recency {r}: must be > 0 years");
+            anyhow::ensure!(
+                r > 0.0 && r.is_finite(),
+                "{}",
+                tr!(
+                    "--recency {r}：年数必须大于 0",
+                    "--recency {r}: must be > 0 years"
+                )
+            );
         }
         Ok(o)
     }

@@ -121,7 +121,7 @@ impl Units {
 
 pub fn run(args: RankArgs) -> Result<()> {
     let mut reader = BatchReader::open(&args.input, args.input_args.read_options())
-        .context("cannot read the submissions")?;
+        .context(super::read_failed())?;
     let started = std::time::Instant::now();
     super::note(reader.describe());
     // The model file and jieba's dictionary load at the same time.
@@ -129,7 +129,7 @@ pub fn run(args: RankArgs) -> Result<()> {
         let model = scope.spawn(|| match &args.model {
             Some(p) => SelectionModel::load(p)
                 .map(|m| Some(m.with_pick_rate(args.pick_rate)))
-                .context("cannot use the model"),
+                .context(super::model_failed()),
             None => Ok(None),
         });
         let segmenter = args.input_args.segmenter();
@@ -155,7 +155,8 @@ pub fn run(args: RankArgs) -> Result<()> {
     };
     let mut spill = Spill::new(&spill_dir, SPILL_MEMORY);
     let spill_error = |e: std::io::Error| {
-        anyhow::Error::new(e).context(format!(
+        anyhow::Error::new(e).context(xuanti::tr!(
+            "无法在 {} 里建临时文件来存放排好的行",
             "cannot keep the ranked rows in a temporary file in {}",
             spill_dir.display()
         ))
@@ -166,7 +167,8 @@ pub fn run(args: RankArgs) -> Result<()> {
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&n| n > 0)
         .map_or(CHUNK_ROWS, |n| n.min(CHUNK_ROWS));
-    super::detail(format_args!(
+    super::detail(xuanti::tr!(
+        "词典和模型加载用时 {:.2} 秒",
         "dictionary and model loaded in {:.2} s",
         started.elapsed().as_secs_f64()
     ));
@@ -178,9 +180,7 @@ pub fn run(args: RankArgs) -> Result<()> {
     let mut stats = None;
     let mut theme_names: Option<Vec<String>> = None;
     loop {
-        let rows = reader
-            .next_rows(chunk_rows)
-            .context("cannot read the submissions")?;
+        let rows = reader.next_rows(chunk_rows).context(super::read_failed())?;
         super::warn(&reader.take_warnings());
         let last = rows.len() < chunk_rows;
         if rows.is_empty() && theme_names.is_some() {
@@ -245,7 +245,8 @@ pub fn run(args: RankArgs) -> Result<()> {
     }
 
     progress.finish_and_clear();
-    super::detail(format_args!(
+    super::detail(xuanti::tr!(
+        "已为 {} 行打分，用时 {:.2} 秒",
         "{} rows scored in {:.2} s",
         entries.len(),
         started.elapsed().as_secs_f64()
@@ -277,7 +278,8 @@ pub fn run(args: RankArgs) -> Result<()> {
             .filter(|p| p.duplicate_of.is_some())
             .count();
         if n > 0 {
-            super::note(format_args!(
+            super::note(xuanti::tr!(
+                "{n} 份材料与前面的材料高度相似，已排在原件之后（见 duplicate_of 列）",
                 "{n} near-duplicate row(s) placed after their originals (see duplicate_of)"
             ));
         }
@@ -350,13 +352,15 @@ pub fn run(args: RankArgs) -> Result<()> {
     let rows = (arranged.order.iter().zip(&arranged.ranks))
         .map(|(&i, &rank)| output_row(&mut back, i, rank));
     let cut = write_table(args.output.as_deref(), &inputs, format, &table, rows)
-        .context("cannot write the ranking")?;
+        .context(xuanti::tr!("无法写出排序结果", "cannot write the ranking"))?;
     if cut > 0 {
-        super::warn(&[format!(
+        super::warn(&[xuanti::tr!(
+            "有 {cut} 个单元格超过 32767 个字，已截断以放进工作表",
             "{cut} cell(s) longer than 32,767 characters were cut to fit the worksheet"
         )]);
     }
-    super::detail(format_args!(
+    super::detail(xuanti::tr!(
+        "共写出 {} 行，用时 {:.2} 秒",
         "{} rows written in {:.2} s in all",
         table.rows,
         started.elapsed().as_secs_f64()
@@ -382,8 +386,10 @@ pub fn run(args: RankArgs) -> Result<()> {
         let [title, unit, text] = role_names;
         let mut report = Report::new(&table, ReportColumns { title, unit, text }, &themes);
         for (&i, &rank) in full.order.iter().zip(&full.ranks) {
-            let fields =
-                output_row(&mut back, i, rank).context("cannot read back the ranked rows")?;
+            let fields = output_row(&mut back, i, rank).context(xuanti::tr!(
+                "无法读回排好的行",
+                "cannot read back the ranked rows"
+            ))?;
             report.add(&fields, picked[i]);
         }
         let mut report_inputs = inputs.clone();
@@ -392,8 +398,12 @@ pub fn run(args: RankArgs) -> Result<()> {
         }
         report
             .write(path, &report_inputs, &args.input)
-            .context("cannot write the report")?;
-        super::note(format_args!("report written to {}", path.display()));
+            .context(xuanti::tr!("无法写出报告", "cannot write the report"))?;
+        super::note(xuanti::tr!(
+            "报告已写到 {}",
+            "report written to {}",
+            path.display()
+        ));
     }
     Ok(())
 }

@@ -58,26 +58,31 @@ pub struct SimulateArgs {
 pub fn run(args: SimulateArgs) -> Result<()> {
     anyhow::ensure!(
         args.c > 0.0 && args.c.is_finite(),
-        "--c {}: must be > 0",
-        args.c
+        xuanti::tr!("--c {}：必须大于 0", "--c {}: must be > 0", args.c)
     );
     anyhow::ensure!(
         args.prior_scale >= 0.0 && args.prior_scale.is_finite(),
-        "--prior-scale {}: must be ≥ 0",
-        args.prior_scale
+        xuanti::tr!(
+            "--prior-scale {}：不能小于 0",
+            "--prior-scale {}: must be ≥ 0",
+            args.prior_scale
+        )
     );
     let batch = args.input_args.read(&args.input)?;
     let labels = batch.labels(&args.label)?;
     let picks = labels.iter().filter(|&&y| y).count();
     anyhow::ensure!(
         picks > 0 && picks < labels.len(),
-        "{}: column '{}' needs at least one pick and one other row to simulate ({picks} picks in {} rows)",
-        args.input.display(),
-        args.label,
-        labels.len()
+        xuanti::tr!(
+            "{}：“{}”列里至少要有一个入选的和一个不入选的才能模拟（{} 行中入选 {picks} 行）",
+            "{}: column '{}' needs at least one pick and one other row to simulate ({picks} picks in {} rows)",
+            args.input.display(),
+            args.label,
+            labels.len()
+        )
     );
     let model = match &args.model {
-        Some(p) => Some(SelectionModel::load(p).context("cannot use the model")?),
+        Some(p) => Some(SelectionModel::load(p).context(super::model_failed())?),
         None => None,
     };
     let themes = match (&args.input_args.themes, &model) {
@@ -100,12 +105,18 @@ pub fn run(args: SimulateArgs) -> Result<()> {
     let priors = args.priors.unwrap_or(if model.is_some() { 0 } else { 1 });
     anyhow::ensure!(
         priors > 0 || model.is_some(),
-        "--priors 0 needs --model: without a model the first ranking has nothing to go on"
+        xuanti::tr!(
+            "--priors 0 需要同时给 --model：没有模型，第一轮排序无从谈起",
+            "--priors 0 needs --model: without a model the first ranking has nothing to go on"
+        )
     );
     anyhow::ensure!(
         args.chars >= 0.0 && args.chars.is_finite(),
-        "--chars {}: must be ≥ 0",
-        args.chars
+        xuanti::tr!(
+            "--chars {}：不能小于 0",
+            "--chars {}: must be ≥ 0",
+            args.chars
+        )
     );
     let defaults = LoopOptions::default();
     let options = LoopOptions {
@@ -216,5 +227,6 @@ fn write_curve(path: &std::path::Path, input: &std::path::Path, sim: &Simulation
             (sim.picks - p.found).to_string(),
         ]);
     }
-    write_csv(Some(path), &[input], &rows).context("cannot write the curve")
+    write_csv(Some(path), &[input], &rows)
+        .context(xuanti::tr!("无法写出召回曲线", "cannot write the curve"))
 }

@@ -9,7 +9,7 @@ use xuanti::model::SelectionModel;
 use xuanti::read::Batch;
 use xuanti::score::Analysis;
 use xuanti::themes::ThemeSet;
-use xuanti::Error;
+use xuanti::{tr, Error};
 
 use super::{InputArgs, LearnArgs};
 
@@ -52,24 +52,31 @@ pub fn run(args: TrainArgs) -> Result<()> {
         &args.learn,
     )?;
     if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| {
+            tr!(
+                "无法建立文件夹 {}",
+                "cannot create the directory {}",
+                dir.display()
+            )
+        })?;
     }
     model
         .save(&args.output, &[args.input.as_path()])
-        .context("cannot write the model file")?;
+        .context(tr!("无法写出模型文件", "cannot write the model file"))?;
     let t = model.training();
-    super::note(format_args!(
-        "trained on {} rows ({} picked), C={}; {} validation: AP {:.3}, mean P {:.4} (pick rate {:.4}); {} learned themes; wrote {}",
-        t.rows,
-        t.positives,
-        t.chosen_c,
-        t.validation,
-        t.cv_ap,
-        t.cv_mean_probability,
-        t.cv_pick_rate,
-        model.theme_models().len(),
-        args.output.display()
+    let (rows, picked, c, ap) = (t.rows, t.positives, t.chosen_c, t.cv_ap);
+    let (mean_p, rate) = (t.cv_mean_probability, t.cv_pick_rate);
+    let (themes, out) = (model.theme_models().len(), args.output.display());
+    let validation = match t.validation.as_str() {
+        "stratified k-fold" => tr!("分层 k 折", "stratified k-fold"),
+        "temporal (newest years held out)" => {
+            tr!("按年份（留出最近几年）", "temporal (newest years held out)")
+        }
+        other => other.to_string(),
+    };
+    super::note(tr!(
+            "已用 {rows} 行（{picked} 行入选）训练，C={c}；{validation}验证：AP {ap:.3}，平均概率 {mean_p:.4}（入选率 {rate:.4}）；学到 {themes} 个主题；已写出 {out}",
+            "trained on {rows} rows ({picked} picked), C={c}; {validation} validation: AP {ap:.3}, mean P {mean_p:.4} (pick rate {rate:.4}); {themes} learned themes; wrote {out}"
     ));
     Ok(())
 }
@@ -139,11 +146,12 @@ fn years(batch: &Batch, col: Option<&str>, required: bool) -> Result<Option<Vec<
             .find(|c| batch.column(c).is_ok())
         {
             Some(c) => c.to_string(),
-            None if required => anyhow::bail!(
+            None if required => anyhow::bail!(tr!(
+                "{}：--recency 需要每行的年份，但没有 date/日期/year/年份 列（可用 --date-col 指定）；文件里的列：{}",
                 "{}: --recency needs each row's year; no date/日期/year/年份 column (name one with --date-col); columns are: {}",
                 batch.path.display(),
                 batch.headers.join(",")
-            ),
+            )),
             None => return Ok(None),
         },
     };
@@ -159,7 +167,10 @@ fn years(batch: &Batch, col: Option<&str>, required: bool) -> Result<Option<Vec<
                     row: row.line,
                     column: batch.headers[idx].clone(),
                     value: cell.to_string(),
-                    message: "no year (expected a date such as 2017-05-01 or a year)".into(),
+                    message: tr!(
+                        "找不到年份（应为 2017-05-01 这样的日期或年份）",
+                        "no year (expected a date such as 2017-05-01 or a year)"
+                    ),
                 }
                 .into()
             })
@@ -181,7 +192,8 @@ fn leading_year(cell: &str) -> Option<f32> {
 }
 
 fn fingerprint(path: &Path, label: &str) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = std::fs::read(path)
+        .with_context(|| tr!("无法读取 {}", "cannot read {}", path.display()))?;
     let mut h = Sha256::new();
     h.update(&bytes);
     h.update(label.as_bytes());

@@ -460,7 +460,8 @@ impl SelectionModel {
         if positives < options.folds.max(2) || n - positives < options.folds.max(2) {
             return Err(Error::Training {
                 path: path.to_path_buf(),
-                message: format!(
+                message: crate::tr!(
+                    "“{label_column}”列有 {positives} 行入选、{} 行未入选；训练需要入选和未入选各至少 {} 行",
                     "column '{label_column}' has {positives} picked and {} other rows; training needs at least {} of each",
                     n - positives,
                     options.folds.max(2)
@@ -775,11 +776,16 @@ impl SelectionModel {
                 format: Some(file.format.clone()),
                 version: Some(file.version),
             },
-            Err(_) => serde_json::from_slice(&bytes)
-                .map_err(|e| bad(format!("not a xuanti model file (not JSON: {e})")))?,
+            Err(_) => serde_json::from_slice(&bytes).map_err(|e| {
+                bad(crate::tr!(
+                    "不是 xuanti 模型文件（不是 JSON 格式：{e}）",
+                    "not a xuanti model file (not JSON: {e})"
+                ))
+            })?,
         };
         if header.format.as_deref() != Some(FORMAT) {
-            return Err(bad(format!(
+            return Err(bad(crate::tr!(
+                "不是 xuanti 模型文件（format 是 {:?}，应为 \"{FORMAT}\"）",
                 "not a xuanti model file (format is {:?}, expected \"{FORMAT}\")",
                 header.format.unwrap_or_default()
             )));
@@ -787,22 +793,31 @@ impl SelectionModel {
         match header.version {
             Some(VERSION) => {}
             other => {
-                return Err(bad(format!(
-                    "model file version {} is not supported; this xuanti reads version {VERSION}: retrain with `xuanti train`",
-                    other.map_or("(none)".to_string(), |v| v.to_string())
-                )))
+                let other = other.map_or_else(|| crate::tr!("（无）", "(none)"), |v| v.to_string());
+                return Err(bad(crate::tr!(
+                    "不支持 version {other} 的模型文件，这个版本的 xuanti 只能读 version {VERSION}：请用 `xuanti train` 重新训练",
+                    "model file version {other} is not supported; this xuanti reads version {VERSION}: retrain with `xuanti train`"
+                )));
             }
         }
         drop(bytes);
-        let file = parsed.map_err(|e| bad(format!("damaged model file: {e}")))?;
+        let file = parsed
+            .map_err(|e| bad(crate::tr!("模型文件已损坏：{e}", "damaged model file: {e}")))?;
         let features = file.vocabulary.keys.len();
-        let mut lengths = vec![("SVM weights", file.svm.weights.len())];
+        let mut lengths = vec![(
+            crate::tr!("SVM 权重", "SVM weights"),
+            file.svm.weights.len(),
+        )];
         if let Some(nb) = &file.nb {
-            lengths.push(("naive Bayes weights", nb.weights.len()));
+            lengths.push((
+                crate::tr!("朴素贝叶斯权重", "naive Bayes weights"),
+                nb.weights.len(),
+            ));
         }
         for (what, len) in lengths {
             if len != features {
-                return Err(bad(format!(
+                return Err(bad(crate::tr!(
+                    "模型文件已损坏：{features} 个特征却有 {len} 个{what}",
                     "damaged model file: {len} {what} for {features} features"
                 )));
             }
@@ -810,9 +825,10 @@ impl SelectionModel {
         let theme_features = file.theme_vocabulary.as_ref().map(|v| v.keys.len());
         match theme_features {
             None if !file.theme_models.is_empty() => {
-                return Err(bad(
-                    "damaged model file: theme models without their vocabulary".into(),
-                ))
+                return Err(bad(crate::tr!(
+                    "模型文件已损坏：有主题模型，却没有主题词表",
+                    "damaged model file: theme models without their vocabulary"
+                )))
             }
             Some(names) => {
                 if let Some(t) = file
@@ -820,7 +836,8 @@ impl SelectionModel {
                     .iter()
                     .find(|t| t.linear.weights.len() != names)
                 {
-                    return Err(bad(format!(
+                    return Err(bad(crate::tr!(
+                        "模型文件已损坏：{names} 个特征却有 {} 个主题权重",
                         "damaged model file: {} theme weights for {names} features",
                         t.linear.weights.len()
                     )));
@@ -835,22 +852,24 @@ impl SelectionModel {
             .iter()
             .all(|t| t.platt.is_consistent() && t.platt.signals.len() == 1);
         if !file.stacker.is_consistent() || signals != expected || !platt_ok {
-            return Err(bad(
-                "damaged model file: the combiner's arrays do not match its signals".into(),
-            ));
+            return Err(bad(crate::tr!(
+                "模型文件已损坏：组合器的数组与信号个数对不上",
+                "damaged model file: the combiner's arrays do not match its signals"
+            )));
         }
         let vocabulary = |v: VocabularyFile, what: &str| {
             Vocabulary::from_file(v).ok_or_else(|| {
-                bad(format!(
+                bad(crate::tr!(
+                    "模型文件已损坏：{what}的键、名称和 IDF 对不上",
                     "damaged model file: the {what} keys, names and IDF do not match"
                 ))
             })
         };
         let theme_vocabulary = match file.theme_vocabulary {
-            Some(v) => Some(vocabulary(v, "theme vocabulary")?),
+            Some(v) => Some(vocabulary(v, &crate::tr!("主题词表", "theme vocabulary"))?),
             None => None,
         };
-        let vocabulary = vocabulary(file.vocabulary, "vocabulary")?;
+        let vocabulary = vocabulary(file.vocabulary, &crate::tr!("词表", "vocabulary"))?;
         Ok(SelectionModel {
             svm: file.svm,
             nb: file.nb,

@@ -191,7 +191,8 @@ pub fn write_table(
             if table.rows >= xlsx::MAX_ROWS {
                 return Err(Error::Sheet {
                     path: path.to_path_buf(),
-                    message: format!(
+                    message: crate::tr!(
+                        "{} 行放不进一张工作表（最多 {} 行）；请改写成 .csv",
                         "{} rows do not fit in a worksheet (at most {}); write a .csv instead",
                         table.rows,
                         xlsx::MAX_ROWS - 1
@@ -246,7 +247,7 @@ pub fn write_csv_rows(
         None => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
-            emit(&mut lock).map_err(|e| Error::io("<stdout>", e))
+            emit(&mut lock).map_err(|e| Error::io(crate::tr!("<标准输出>", "<stdout>"), e))
         }
     }
 }

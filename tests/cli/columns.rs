@@ -79,7 +79,7 @@ fn file_without_title_or_text_column_lists_columns_and_accepted_names() {
     let err = env.fails(&["rank", "bad.csv"]);
     assert_contains("stderr", &err, "bad.csv");
     assert_contains("stderr", &err, "序号,备注,日期");
-    assert_contains("stderr", &err, "accepted names");
+    assert_contains("stderr", &err, "认得的列名");
     assert_contains("stderr", &err, "选题名称");
     assert_contains("stderr", &err, "素材内容");
 }
@@ -118,6 +118,5 @@ fn ragged_row_names_the_file_and_row() {
     let env = Env::new();
     env.write("bad.csv", "编号,标题,内容\n1,甲,乙\n2,丙\n");
     let err = env.fails(&["rank", "bad.csv"]);
-    assert_contains("stderr", &err, "bad.csv");
-    assert_contains("stderr", &err, "row 3");
+    assert_contains("stderr", &err, "bad.csv：第 3 行");
 }

@@ -11,10 +11,8 @@ fn bad_label_names_file_row_column_and_value_and_writes_nothing() {
     assert!(bad.contains(",也许,"), "fixture edit failed");
     env.write("past.csv", bad);
     let err = env.fails(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
-    assert_contains("stderr", &err, "past.csv");
-    assert_contains("stderr", &err, "row 5");
-    assert_contains("stderr", &err, "入选");
-    assert_contains("stderr", &err, "也许");
+    assert_contains("stderr", &err, "past.csv：第 5 行“入选”列");
+    assert_contains("stderr", &err, "“也许”");
     assert!(
         !env.exists("m.json"),
         "a model was written despite the error"
@@ -94,7 +92,7 @@ fn model_file_of_unknown_version_says_so() {
 
 #[test]
 fn model_file_that_is_not_json_is_an_error() {
-    let env = Env::new();
+    let env = Env::english();
     env.write("in.csv", SUBMISSIONS);
     env.write("model.json", "编号,标题\n1,甲\n");
     let err = env.fails(&["rank", "in.csv", "--model", "model.json"]);
@@ -234,10 +232,8 @@ fn unreadable_date_cell_names_file_row_column_and_value() {
     }
     env.write("past.csv", dated);
     let err = env.fails(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
-    assert_contains("stderr", &err, "past.csv");
-    assert_contains("stderr", &err, "row 4");
-    assert_contains("stderr", &err, "日期");
-    assert_contains("stderr", &err, "去年");
+    assert_contains("stderr", &err, "past.csv：第 4 行“日期”列");
+    assert_contains("stderr", &err, "“去年”");
     assert!(
         !env.exists("m.json"),
         "a model was written despite the error"

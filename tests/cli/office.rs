@@ -331,7 +331,7 @@ fn quiet_prints_nothing_but_errors_and_verbose_prints_stage_times() {
     let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
     assert_contains("normal stderr", &stderr(&normal), "S01");
     assert_same("quiet stderr", String::new(), stderr(&quiet));
-    assert_contains("verbose stderr", &stderr(&verbose), "rows scored in");
+    assert_contains("verbose stderr", &stderr(&verbose), "行打分，用时");
     // stdout is the data only, the same at every level; no progress bar off a terminal.
     assert_same("quiet stdout", normal.stdout.clone(), quiet.stdout);
     assert_same("verbose stdout", &normal.stdout, &verbose.stdout);

@@ -218,8 +218,7 @@ fn bad_dictionary_line_names_the_file_and_line() {
     env.write("in.csv", SUBMISSIONS);
     env.write("dict.txt", "# 注释\n泥腿子 5 n\n驻村 abc\n");
     let err = env.fails(&["rank", "in.csv", "--dict", "dict.txt"]);
-    assert_contains("stderr", &err, "dict.txt");
-    assert_contains("stderr", &err, "line 3");
+    assert_contains("stderr", &err, "dict.txt：第 3 行");
     assert_contains("stderr", &err, "驻村 abc");
 }
 

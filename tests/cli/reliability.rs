@@ -34,7 +34,7 @@ fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
 
 #[test]
 fn utf16_le_and_be_with_bom_rank_like_utf8_and_the_encoding_is_reported() {
-    let env = Env::new();
+    let env = Env::english();
     let base = base(&env);
     env.write("le.csv", utf16(SUBMISSIONS, false));
     env.write("be.csv", utf16(SUBMISSIONS, true));
@@ -50,7 +50,7 @@ fn utf16_le_and_be_with_bom_rank_like_utf8_and_the_encoding_is_reported() {
 
 #[test]
 fn gbk_file_reports_its_encoding_and_encoding_flag_overrides_detection() {
-    let env = Env::new();
+    let env = Env::english();
     let base = base(&env);
     env.write("gbk.csv", encoding_rs::GBK.encode(SUBMISSIONS).0);
     let out = env.run(&["rank", "gbk.csv"]);
@@ -133,7 +133,7 @@ fn trailing_empty_columns_and_a_bom_glued_to_a_spaced_header_are_accepted() {
 
 #[test]
 fn ragged_row_names_its_cell_count_or_is_skipped_with_a_warning() {
-    let env = Env::new();
+    let env = Env::english();
     env.write("bad.csv", "编号,标题,内容\n1,甲,乙\n2,丙\n3,丁,戊\n");
     let err = env.fails(&["rank", "bad.csv"]);
     assert_contains(
@@ -158,7 +158,7 @@ fn ragged_row_names_its_cell_count_or_is_skipped_with_a_warning() {
 
 #[test]
 fn duplicate_ids_warn_and_both_rows_are_kept() {
-    let env = Env::new();
+    let env = Env::english();
     env.write(
         "dup.csv",
         "编号,标题,内容\n7,甲,驻村\n8,乙,修路\n7,丙,种茶\n",
@@ -181,7 +181,7 @@ fn duplicate_ids_warn_and_both_rows_are_kept() {
 
 #[test]
 fn duplicate_header_names_warn() {
-    let env = Env::new();
+    let env = Env::english();
     env.write("dup.csv", "编号,标题,内容,标题\n1,甲,驻村,乙\n");
     let out = env.run(&["rank", "dup.csv"]);
     assert!(out.status.success());
@@ -223,7 +223,7 @@ fn a_ten_megabyte_cell_and_a_very_long_line_are_read() {
 
 #[test]
 fn empty_file_is_an_error_and_header_only_gives_a_header() {
-    let env = Env::new();
+    let env = Env::english();
     env.write("empty.csv", "");
     let err = env.fails(&["rank", "empty.csv"]);
     assert_contains("stderr", &err, "empty.csv: the file is empty");
@@ -234,7 +234,7 @@ fn empty_file_is_an_error_and_header_only_gives_a_header() {
 
 #[test]
 fn binary_junk_stops_with_row_and_offset_or_is_replaced_with_lossy() {
-    let env = Env::new();
+    let env = Env::english();
     let mut junk = "编号,标题,内容\n1,甲,驻村\n2,乙,".as_bytes().to_vec();
     junk.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x81, 0x30, 0xFF, 0x0A]);
     env.write("junk.csv", &junk);

@@ -6,15 +6,35 @@ use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// A fresh temporary working directory for one test.
+/// A fresh temporary working directory for one test, and the language xuanti runs in there.
 pub struct Env {
     dir: tempfile::TempDir,
+    english: bool,
 }
 
 impl Env {
+    /// Runs xuanti in its default language, Chinese (whatever XUANTI_LANG the test run has).
     pub fn new() -> Env {
         Env {
             dir: tempfile::tempdir().expect("temp dir"),
+            english: false,
+        }
+    }
+
+    /// Runs xuanti in English (`XUANTI_LANG=en`), for tests that check English messages.
+    pub fn english() -> Env {
+        Env {
+            english: true,
+            ..Env::new()
+        }
+    }
+
+    /// The start of an error message in this Env's language.
+    pub fn error_prefix(&self) -> &'static str {
+        if self.english {
+            "xuanti: error:"
+        } else {
+            "xuanti: 错误："
         }
     }
 
@@ -50,10 +70,13 @@ impl Env {
         self.run_with_env(args, &[])
     }
 
-    /// Runs `xuanti ARGS` in the temp dir with extra environment variables.
+    /// Runs `xuanti ARGS` in the temp dir with extra environment variables (which may set
+    /// XUANTI_LANG themselves).
     pub fn run_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        let lang = if self.english { "en" } else { "zh" };
         Command::new(env!("CARGO_BIN_EXE_xuanti"))
             .args(args)
+            .env("XUANTI_LANG", lang)
             .envs(vars.iter().copied())
             .current_dir(self.dir.path())
             .output()
@@ -76,8 +99,8 @@ impl Env {
         String::from_utf8(out.stdout).expect("stdout is UTF-8")
     }
 
-    /// Runs and requires the bad-data exit (code 1, `xuanti: error:` on stderr); returns
-    /// stderr.
+    /// Runs and requires the bad-data exit (code 1, `xuanti: 错误：` or, in English,
+    /// `xuanti: error:` on stderr); returns stderr.
     #[track_caller]
     pub fn fails(&self, args: &[&str]) -> String {
         self.fails_with(args, 1)
@@ -103,7 +126,7 @@ impl Env {
             );
         }
         if code == 1 {
-            assert_contains("stderr", &stderr, "xuanti: error:");
+            assert_contains("stderr", &stderr, self.error_prefix());
         }
         stderr
     }
