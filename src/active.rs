@@ -108,21 +108,36 @@ impl Loop {
     /// each row's log-odds and probability.
     pub fn new(docs: &[Document], prior: Option<(&[f32], &[f32])>, options: LoopOptions) -> Loop {
         let (vocabulary, xs) = Vocabulary::fit_transform(docs, &options.features);
-        let offsets = prior
-            .map(|(logits, _)| logits.iter().map(|l| l * options.prior_scale).collect())
-            .unwrap_or_default();
-        Loop {
+        let mut l = Loop {
             n_features: vocabulary.len(),
             xs,
-            prior: prior.map(|(_, p)| p.to_vec()),
-            offsets,
+            prior: None,
+            offsets: Vec::new(),
             labels: vec![None; docs.len()],
             decided: Vec::new(),
             decided_offsets: Vec::new(),
             alpha: Vec::new(),
             fit: None,
             options,
+        };
+        if let Some((logits, probabilities)) = prior {
+            l.set_prior(logits, probabilities);
         }
+        l
+    }
+
+    /// Sets the trained model's view of every row (log-odds and probability); call before any
+    /// decision.
+    pub fn set_prior(&mut self, logits: &[f32], probabilities: &[f32]) {
+        assert!(
+            self.decided.is_empty(),
+            "the prior is set before any decision"
+        );
+        self.offsets = logits
+            .iter()
+            .map(|l| l * self.options.prior_scale)
+            .collect();
+        self.prior = Some(probabilities.to_vec());
     }
 
     /// Rows in the batch.
@@ -225,14 +240,23 @@ impl Loop {
 
     /// An estimate of the picks among the rows not decided yet, from calibrated scores: the
     /// decided rows' out-of-fold margins (5 folds, so no row is scored by a fit that saw it)
-    /// calibrate the current margins (Platt scaling), and the undecided rows' probabilities
-    /// are summed. Before there are two picks and two rejects to calibrate on, the trained
-    /// model's probabilities are summed instead (`None` without a model).
+    /// calibrate the current margins ([`Loop::calibration`]), and the undecided rows'
+    /// probabilities are summed. Before there are two picks and two rejects to calibrate on,
+    /// the trained model's probabilities are summed instead (`None` without a model).
     pub fn remaining_picks(&self, scores: &[f32]) -> Option<f32> {
-        let (picks, rejects) = self.counts();
         let undecided = || (0..self.len()).filter(|&r| self.labels[r].is_none());
+        match self.calibration() {
+            Some((a, b)) => Some(undecided().map(|r| sigmoid(a * scores[r] + b)).sum()),
+            None => self.prior.as_ref().map(|p| undecided().map(|r| p[r]).sum()),
+        }
+    }
+
+    /// Platt scaling `(a, b)` of the scores, P(picked) = sigmoid(a·score + b), fitted on the
+    /// decided rows' out-of-fold margins; `None` before two picks and two rejects are decided.
+    pub fn calibration(&self) -> Option<(f32, f32)> {
+        let (picks, rejects) = self.counts();
         if picks < 2 || rejects < 2 {
-            return self.prior.as_ref().map(|p| undecided().map(|r| p[r]).sum());
+            return None;
         }
         let y: Vec<bool> = self.labels.iter().map(|l| *l == Some(true)).collect();
         let folds = 5.min(picks).min(rejects);
@@ -273,8 +297,7 @@ impl Loop {
             }
         }
         let labels: Vec<bool> = self.decided.iter().map(|&r| y[r]).collect();
-        let (a, b) = platt(&held_out, &labels);
-        Some(undecided().map(|r| sigmoid(a * scores[r] + b)).sum())
+        Some(platt(&held_out, &labels))
     }
 }
 

@@ -116,6 +116,45 @@ pub fn arrange(rows: &[Placement], selection: Selection) -> Arranged {
     arranged
 }
 
+/// [`arrange`] for a batch under review: the undecided rows (`decided[i]` is `None`) are
+/// arranged as usual and come first; the decided rows follow in their own block, picks then
+/// rejects, each by score, with rank 0 (they are not ranked again). A near-duplicate whose
+/// original is decided stands on its own among the undecided rows.
+pub fn arrange_reviewed(
+    rows: &[Placement],
+    decided: &[Option<bool>],
+    selection: Selection,
+) -> Arranged {
+    let open: Vec<usize> = (0..rows.len()).filter(|&i| decided[i].is_none()).collect();
+    let mut position = vec![u32::MAX; rows.len()];
+    for (k, &i) in open.iter().enumerate() {
+        position[i] = k as u32;
+    }
+    let sub: Vec<Placement> = open
+        .iter()
+        .map(|&i| Placement {
+            duplicate_of: rows[i]
+                .duplicate_of
+                .map(|o| position[o as usize])
+                .filter(|&o| o != u32::MAX),
+            ..rows[i]
+        })
+        .collect();
+    let mut arranged = arrange(&sub, selection);
+    for i in &mut arranged.order {
+        *i = open[*i];
+    }
+    for want in [true, false] {
+        let mut block: Vec<usize> = (0..rows.len())
+            .filter(|&i| decided[i] == Some(want))
+            .collect();
+        block.sort_by(|&a, &b| rows[b].score.total_cmp(&rows[a].score).then(a.cmp(&b)));
+        arranged.ranks.extend(std::iter::repeat_n(0, block.len()));
+        arranged.order.extend(block);
+    }
+    arranged
+}
+
 /// The balanced shortlist of `stories` (in rank order), returned in rank order.
 fn shortlist(rows: &[Placement], stories: &[usize], selection: Selection) -> Vec<usize> {
     use std::collections::HashMap;
@@ -264,6 +303,17 @@ mod tests {
             },
         );
         assert_eq!(a.order, vec![0, 1, 4, 5]);
+    }
+
+    #[test]
+    fn reviewed_rows_follow_the_undecided_ones_picks_first() {
+        let mut rows: Vec<Placement> = (0..6).map(|i| row(i as f32 / 10.0, None, None)).collect();
+        // Row 4 repeats row 5, which is decided: it stands on its own.
+        rows[4].duplicate_of = Some(5);
+        let decided = [None, Some(false), None, Some(true), None, Some(true)];
+        let a = arrange_reviewed(&rows, &decided, Selection::default());
+        assert_eq!(a.order, vec![4, 2, 0, 5, 3, 1]);
+        assert_eq!(a.ranks, vec![1, 2, 3, 0, 0, 0]);
     }
 
     #[test]

@@ -95,6 +95,8 @@ pub struct ReadOptions {
     pub skip_bad_rows: bool,
     /// The sheet of a workbook to read; `None` reads the first.
     pub sheet: Option<String>,
+    /// Read any table: no title or text column is needed (a decisions file).
+    pub any_columns: bool,
 }
 
 impl From<&ColumnOverrides> for ReadOptions {
@@ -274,7 +276,7 @@ impl BatchReader {
                 seen.push(h.clone());
             }
         }
-        let columns = resolve_columns(path, &headers, &options.columns)?;
+        let columns = resolve_columns(path, &headers, options)?;
         Ok(BatchReader {
             path: path.to_path_buf(),
             headers,
@@ -362,12 +364,12 @@ impl BatchReader {
         let found = rows
             .iter()
             .take(HEADER_SEARCH_ROWS)
-            .position(|(_, cells)| resolve_columns(path, &trimmed(cells), &options.columns).is_ok())
+            .position(|(_, cells)| resolve_columns(path, &trimmed(cells), options).is_ok())
             .unwrap_or(0);
         let mut rest = rows.split_off(found);
         let (header_row, header_cells) = rest.remove(0);
         let headers = trimmed(&header_cells);
-        let columns = resolve_columns(path, &headers, &options.columns)?;
+        let columns = resolve_columns(path, &headers, options)?;
         let mut warnings = Vec::new();
         if found > 0 {
             warnings.push(crate::tr!(
@@ -510,6 +512,11 @@ impl BatchReader {
             rows.push(row);
         }
         Ok(rows)
+    }
+
+    /// The index of a column named by the user, matched like the built-in names.
+    pub fn column(&self, name: &str) -> Result<usize> {
+        column_of(&self.path, &self.headers, name)
     }
 
     /// How far the reading is: bytes of a CSV file (or rows of a sheet) consumed so far,
@@ -818,11 +825,7 @@ impl Batch {
 
     /// The index of a column named by the user, matched like the built-in names.
     pub fn column(&self, name: &str) -> Result<usize> {
-        find(&self.headers, &[name]).ok_or_else(|| Error::NoSuchColumn {
-            path: self.path.clone(),
-            name: name.to_string(),
-            found: self.headers.join(","),
-        })
+        column_of(&self.path, &self.headers, name)
     }
 
     /// The submissions, in file order.
@@ -942,6 +945,58 @@ fn key(name: &str) -> String {
         .collect()
 }
 
+fn column_of(path: &Path, headers: &[String], name: &str) -> Result<usize> {
+    find(headers, &[name]).ok_or_else(|| Error::NoSuchColumn {
+        path: path.to_path_buf(),
+        name: name.to_string(),
+        found: headers.join(","),
+    })
+}
+
+/// Accepted header names of the decision column of a decisions file.
+pub const DECISION_NAMES: &[&str] = &[
+    "decision",
+    "决定",
+    "审读决定",
+    "审读结果",
+    "审核结果",
+    "结果",
+    "是否入选",
+    "入选",
+];
+
+/// Reads a decisions file: its id column (id/编号/序号) and its decision column (one of
+/// [`DECISION_NAMES`]); returns each row's line, id and decision cell, in file order.
+pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<Vec<(u64, String, String)>> {
+    let options = ReadOptions {
+        any_columns: true,
+        ..options.clone()
+    };
+    let mut reader = BatchReader::open(path, &options)?;
+    let id = reader.columns.id.ok_or_else(|| Error::NoSuchColumn {
+        path: path.to_path_buf(),
+        name: ID_NAMES.join("/"),
+        found: reader.headers.join(","),
+    })?;
+    let decision = find(&reader.headers, DECISION_NAMES).ok_or_else(|| Error::NoSuchColumn {
+        path: path.to_path_buf(),
+        name: DECISION_NAMES.join("/"),
+        found: reader.headers.join(","),
+    })?;
+    let mut out = Vec::new();
+    loop {
+        let rows = reader.next_rows(1 << 16)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in rows {
+            let cell = |i: usize| row.cells.get(i).map_or("", |c| c.trim()).to_string();
+            out.push((row.line, cell(id), cell(decision)));
+        }
+    }
+    Ok(out)
+}
+
 fn find(headers: &[String], names: &[&str]) -> Option<usize> {
     let wanted: Vec<String> = names.iter().map(|n| key(n)).collect();
     wanted
@@ -949,7 +1004,8 @@ fn find(headers: &[String], names: &[&str]) -> Option<usize> {
         .find_map(|w| headers.iter().position(|h| key(h) == *w))
 }
 
-fn resolve_columns(path: &Path, headers: &[String], o: &ColumnOverrides) -> Result<Columns> {
+fn resolve_columns(path: &Path, headers: &[String], options: &ReadOptions) -> Result<Columns> {
+    let o = &options.columns;
     let pick = |given: &Option<String>, names: &[&str]| -> Result<Option<usize>> {
         match given {
             Some(name) => find(headers, &[name])
@@ -968,7 +1024,7 @@ fn resolve_columns(path: &Path, headers: &[String], o: &ColumnOverrides) -> Resu
         unit: pick(&o.unit, UNIT_NAMES)?,
         text: pick(&o.text, TEXT_NAMES)?,
     };
-    if columns.title.is_none() && columns.text.is_none() {
+    if columns.title.is_none() && columns.text.is_none() && !options.any_columns {
         return Err(Error::NoTextColumn {
             path: path.to_path_buf(),
             found: headers.join(","),

@@ -13,5 +13,6 @@ mod cli {
     pub mod rank;
     pub mod real_data;
     pub mod reliability;
+    pub mod review;
     pub mod util;
 }

@@ -222,6 +222,7 @@ impl InputArgs {
             delimiter: self.delimiter,
             skip_bad_rows: self.skip_bad_rows,
             sheet: self.sheet.clone(),
+            any_columns: false,
         }
     }
 

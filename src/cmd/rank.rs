@@ -4,13 +4,14 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use xuanti::active::{Decision, Loop, LoopOptions};
 use xuanti::criteria::CRITERIA;
 use xuanti::dedup::{signature, DuplicateFinder};
 use xuanti::explain::Explanation;
 use xuanti::model::learn::sigmoid;
 use xuanti::model::{PickRate, SelectionModel};
-use xuanti::rank::{arrange, Placement, Selection};
-use xuanti::read::{BatchReader, Submission};
+use xuanti::rank::{arrange, arrange_reviewed, Placement, Selection};
+use xuanti::read::{read_decisions, BatchReader, Submission};
 use xuanti::report::{Report, ReportColumns};
 use xuanti::score::Analyzer;
 use xuanti::segment::parallel_map;
@@ -52,6 +53,15 @@ pub struct RankArgs {
     /// Do not look for near-duplicates (each row is ranked on its own).
     #[arg(long)]
     no_dedup: bool,
+    /// Column of this batch holding staff decisions (入选 / 不入选 / 待定, or empty): decided
+    /// rows teach the model (counting more than past years) and the undecided rows are
+    /// re-ranked; decided rows follow in their own block. Reads the whole batch into memory.
+    #[arg(long, value_name = "COL", conflicts_with = "decisions_file")]
+    decisions: Option<String>,
+    /// Decisions in a separate CSV or workbook (an id column and a decision column) instead
+    /// of a column of the batch.
+    #[arg(long, value_name = "FILE")]
+    decisions_file: Option<PathBuf>,
     /// Also write a self-contained HTML report (summary, charts, ranked table).
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
@@ -144,9 +154,39 @@ pub fn run(args: RankArgs) -> Result<()> {
     };
     let analyzer = Analyzer::new(segmenter, &themes);
     let keyword_names = themes.names();
+    // A ranking of xuanti's own (read and marked in Excel, ranked again) has its rank, score,
+    // theme, criteria and reasons columns made anew rather than passed through.
+    let own_output = ["rank", "score", "reasons"]
+        .iter()
+        .all(|c| reader.headers.iter().any(|h| h == c))
+        && reader.headers.iter().any(|h| h.starts_with("criterion:"));
+    let regenerated = |h: &str| {
+        own_output
+            && ([
+                "rank",
+                "score",
+                "theme",
+                "duplicate_of",
+                "reasons",
+                "decision",
+            ]
+            .contains(&h)
+                || h.starts_with("theme:")
+                || h.starts_with("criterion:"))
+    };
     let passthrough: Vec<usize> = (0..reader.headers.len())
-        .filter(|&i| Some(i) != reader.columns.id)
+        .filter(|&i| Some(i) != reader.columns.id && !regenerated(&reader.headers[i]))
         .collect();
+    // Decisions: a column of the batch, or a file keyed by id.
+    let decision_column = match &args.decisions {
+        Some(name) => Some(reader.column(name).context(super::read_failed())?),
+        None => None,
+    };
+    let decision_file = match &args.decisions_file {
+        Some(path) => Some(read_decision_file(path, &args.input_args.read_options())?),
+        None => None,
+    };
+    let reviewing = decision_column.is_some() || decision_file.is_some();
 
     let spill_dir = match args.output.as_deref().and_then(|p| p.parent()) {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -167,6 +207,10 @@ pub fn run(args: RankArgs) -> Result<()> {
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&n| n > 0)
         .map_or(CHUNK_ROWS, |n| n.min(CHUNK_ROWS));
+    // Re-ranking with decisions learns from the whole batch at once.
+    let chunk_rows = if reviewing { usize::MAX } else { chunk_rows };
+    let mut review: Option<Loop> = None;
+    let mut decisions: Vec<Option<Decision>> = Vec::new();
     super::detail(xuanti::tr!(
         "词典和模型加载用时 {:.2} 秒",
         "dictionary and model loaded in {:.2} s",
@@ -183,6 +227,27 @@ pub fn run(args: RankArgs) -> Result<()> {
         let rows = reader.next_rows(chunk_rows).context(super::read_failed())?;
         super::warn(&reader.take_warnings());
         let last = rows.len() < chunk_rows;
+        for row in &rows {
+            let decision = match (decision_column, &decision_file) {
+                (Some(c), _) => {
+                    let value = row.cells.get(c).map_or("", |v| v.as_str());
+                    Decision::parse(value).map_err(|_| {
+                        anyhow::Error::new(xuanti::Error::BadValue {
+                            path: args.input.clone(),
+                            row: row.line,
+                            column: reader.headers[c].clone(),
+                            value: value.to_string(),
+                            message: not_a_decision(),
+                        })
+                    })?
+                }
+                (None, Some(file)) => file.get(&reader.columns.submission(row).id).copied(),
+                (None, None) => None,
+            };
+            if reviewing {
+                decisions.push(decision);
+            }
+        }
         if rows.is_empty() && theme_names.is_some() {
             break;
         }
@@ -191,6 +256,9 @@ pub fn run(args: RankArgs) -> Result<()> {
         // The first chunk's keyword statistics serve the later chunks.
         let (analysis, fitted) = analyzer.analyze_with(&submissions, stats.as_ref());
         stats = stats.or(fitted);
+        if reviewing {
+            review = Some(Loop::new(&analysis.docs, None, LoopOptions::default()));
+        }
         if let Some(finder) = &mut duplicates {
             let signatures = parallel_map(&submissions, |s| signature(&s.title, &s.text));
             for sig in signatures {
@@ -217,6 +285,9 @@ pub fn run(args: RankArgs) -> Result<()> {
             row.extend(a.themes.iter().map(|r| format!("{r:.3}")));
             row.extend(a.criteria.scores.iter().map(|c| format!("{:.3}", c.value)));
             row.push(Explanation::new(a, &screening.theme_names, &keyword_names).text);
+            if decision_file.is_some() {
+                row.push(decision_name(decisions[entries.len()]));
+            }
             let cells = &rows[i].cells;
             row.extend(
                 passthrough
@@ -289,13 +360,22 @@ pub fn run(args: RankArgs) -> Result<()> {
         per_theme: args.per_theme,
         per_unit: args.per_unit,
     };
-    let arranged = arrange(&placements, selection);
+    let arranged = match review {
+        Some(l) => {
+            let decided = learn_decisions(l, &decisions, &mut placements);
+            arrange_reviewed(&placements, &decided, selection)
+        }
+        None => arrange(&placements, selection),
+    };
     let stories = arranged.ranks.last().copied().unwrap_or(0);
     let marked = arranged
         .ranks
         .partition_point(|&r| r <= marked_stories(stories));
 
     let mut columns = own_columns(theme_names.as_deref().unwrap_or_default());
+    if decision_file.is_some() {
+        columns.push(("decision".into(), ColumnKind::Short));
+    }
     let mut role_names: [Option<String>; 3] = Default::default();
     for &i in &passthrough {
         let name = &input_headers[i];
@@ -338,7 +418,15 @@ pub fn run(args: RankArgs) -> Result<()> {
             }
             None => String::new(),
         };
-        fields.insert(0, rank.to_string());
+        // Decided rows (rank 0) are not ranked again.
+        fields.insert(
+            0,
+            if rank == 0 {
+                String::new()
+            } else {
+                rank.to_string()
+            },
+        );
         fields.insert(2, format!("{:.4}", placements[i].score));
         fields.insert(4, original);
         std::io::Result::Ok(fields)
@@ -406,4 +494,110 @@ pub fn run(args: RankArgs) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The message for a cell that is not a decision.
+fn not_a_decision() -> String {
+    xuanti::tr!(
+        "不是审读决定（请填 入选、不入选、待定，或留空）",
+        "not a decision (use 入选, 不入选, 待定 or leave it empty)"
+    )
+}
+
+/// A decision as written in the output's `decision` column.
+fn decision_name(d: Option<Decision>) -> String {
+    match d {
+        Some(Decision::Pick) => "入选",
+        Some(Decision::Reject) => "不入选",
+        Some(Decision::Pending) => "待定",
+        None => "",
+    }
+    .to_string()
+}
+
+/// Reads `--decisions-file`: id → decision (a later row for the same id wins).
+fn read_decision_file(
+    path: &std::path::Path,
+    options: &xuanti::read::ReadOptions,
+) -> Result<rustc_hash::FxHashMap<String, Decision>> {
+    let failed = || {
+        xuanti::tr!(
+            "无法读取审读决定文件（--decisions-file）",
+            "cannot read the decisions file"
+        )
+    };
+    let rows = read_decisions(path, options).with_context(failed)?;
+    let mut out = rustc_hash::FxHashMap::default();
+    for (line, id, value) in rows {
+        match Decision::parse(&value) {
+            Ok(Some(d)) => {
+                out.insert(id, d);
+            }
+            Ok(None) => {}
+            Err(_) => {
+                return Err(anyhow::Error::new(xuanti::Error::BadValue {
+                    path: path.to_path_buf(),
+                    row: line,
+                    column: "decision".into(),
+                    value,
+                    message: not_a_decision(),
+                })
+                .context(failed()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Learns from the decided rows and re-scores the undecided ones (their `score` becomes the
+/// calibrated probability of the in-batch model); returns each row's decided label. Prints an
+/// estimate of the picks left among the undecided rows.
+fn learn_decisions(
+    mut l: Loop,
+    decisions: &[Option<Decision>],
+    placements: &mut [Placement],
+) -> Vec<Option<bool>> {
+    let probabilities: Vec<f32> = placements.iter().map(|p| p.score).collect();
+    let logits: Vec<f32> = probabilities
+        .iter()
+        .map(|&p| {
+            let p = p.clamp(1e-4, 1.0 - 1e-4);
+            (p / (1.0 - p)).ln()
+        })
+        .collect();
+    l.set_prior(&logits, &probabilities);
+    let decided: Vec<Option<bool>> = decisions
+        .iter()
+        .map(|d| d.and_then(Decision::label))
+        .collect();
+    for (i, y) in decided.iter().enumerate() {
+        if let Some(y) = y {
+            l.decide(i, *y);
+        }
+    }
+    l.refit();
+    let scores = l.scores();
+    let scale = LoopOptions::default().prior_scale;
+    let calibration = l.calibration();
+    for (i, p) in placements.iter_mut().enumerate() {
+        if decided[i].is_none() {
+            p.score = match calibration {
+                Some((a, b)) => sigmoid(a * scores[i] + b),
+                None => sigmoid(scores[i] / scale),
+            };
+        }
+    }
+    let (picks, rejects) = l.counts();
+    let open = decided.iter().filter(|d| d.is_none()).count();
+    super::note(xuanti::tr!(
+        "已据 {picks} 份入选、{rejects} 份不入选的决定重新排序其余 {open} 份",
+        "{open} undecided row(s) re-ranked from {picks} pick(s) and {rejects} reject(s)"
+    ));
+    if let Some(left) = l.remaining_picks(&scores) {
+        super::note(xuanti::tr!(
+            "估计未决定的 {open} 份中还有约 {left:.1} 份可入选",
+            "about {left:.1} pick(s) estimated among the {open} undecided row(s)"
+        ));
+    }
+    decided
 }

@@ -1,0 +1,244 @@
+//! Learning from today's decisions (issue 7): `rank --decisions`, `--decisions-file`, and
+//! `simulate`.
+
+use super::fixtures::{PAST, SUBMISSIONS};
+use super::util::{assert_contains, assert_same, Env, Ranked};
+
+/// The fixture batch with a 决定 column: `decide(id)` gives each row's cell.
+fn with_decisions(decide: impl Fn(&str) -> &'static str) -> String {
+    SUBMISSIONS
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let cell = if i == 0 {
+                "决定"
+            } else {
+                decide(line.split(',').next().unwrap())
+            };
+            format!("{line},{cell}\n")
+        })
+        .collect()
+}
+
+fn mean_rank(ranked: &Ranked, prefix: &str) -> f64 {
+    let ranks: Vec<f64> = ranked
+        .ids()
+        .iter()
+        .zip(ranked.column("rank"))
+        .filter(|(id, r)| id.starts_with(prefix) && !r.is_empty())
+        .map(|(_, r)| r.parse().unwrap())
+        .collect();
+    ranks.iter().sum::<f64>() / ranks.len() as f64
+}
+
+#[test]
+fn decided_rows_follow_the_undecided_ones_picks_first_and_unranked() {
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        with_decisions(|id| match id {
+            "S02" => "入选",
+            "N01" => "不入选",
+            "S05" => "入选",
+            "N02" => "待定",
+            _ => "",
+        }),
+    );
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--decisions", "决定"]));
+    let n = SUBMISSIONS.lines().count() - 1;
+    assert_same("rows", n, ranked.rows.len());
+    let tail: Vec<String> = ranked.ids()[n - 3..].to_vec();
+    let mut picks = tail[..2].to_vec();
+    picks.sort();
+    assert_same(
+        "picks first in the decided block",
+        vec!["S02".to_string(), "S05".into()],
+        picks,
+    );
+    assert_same("then the reject", "N01", tail[2].as_str());
+    let ranks = ranked.column("rank");
+    assert!(ranks[n - 3..].iter().all(String::is_empty), "{ranks:?}");
+    // 待定 is not a decision: the row is ranked with the undecided ones.
+    let expected: Vec<String> = (1..=n - 3).map(|r| r.to_string()).collect();
+    assert_same(
+        "ranks of the undecided rows",
+        expected,
+        ranks[..n - 3].to_vec(),
+    );
+    assert!(ranked.ids()[..n - 3].contains(&"N02".to_string()));
+}
+
+#[test]
+fn decisions_move_the_rest_towards_what_was_picked() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let plain = Ranked::parse(&env.ok(&["rank", "in.csv"]));
+    assert!(
+        mean_rank(&plain, "N") > mean_rank(&plain, "S"),
+        "stories lead without decisions"
+    );
+    // Staff pick notices and turn stories down: the remaining notices must rise above the
+    // remaining stories.
+    env.write(
+        "decided.csv",
+        with_decisions(|id| match id {
+            "N01" | "N02" | "N03" | "N05" => "入选",
+            "S01" | "S02" | "S03" | "S06" => "不入选",
+            _ => "",
+        }),
+    );
+    let reranked = Ranked::parse(&env.ok(&["rank", "decided.csv", "--decisions", "决定"]));
+    assert!(
+        mean_rank(&reranked, "N") < mean_rank(&reranked, "S"),
+        "notices {} stories {}",
+        mean_rank(&reranked, "N"),
+        mean_rank(&reranked, "S")
+    );
+}
+
+#[test]
+fn a_decisions_file_gives_the_same_order_as_a_decisions_column() {
+    let env = Env::new();
+    let decide = |id: &str| match id {
+        "S01" | "N04" => "入选",
+        "S07" | "N01" | "N06" => "不入选",
+        _ => "",
+    };
+    env.write("in.csv", with_decisions(decide));
+    env.write("plain.csv", SUBMISSIONS);
+    env.write(
+        "decisions.csv",
+        "编号,决定\nS01,入选\nN04,入选\nS07,不入选\nN01,不入选\nN06,不入选\nS02,\n",
+    );
+    let by_column = Ranked::parse(&env.ok(&["rank", "in.csv", "--decisions", "决定"]));
+    let by_file =
+        Ranked::parse(&env.ok(&["rank", "plain.csv", "--decisions-file", "decisions.csv"]));
+    assert_same("order", by_column.ids(), by_file.ids());
+    assert_same("scores", by_column.column("score"), by_file.column("score"));
+    assert_same(
+        "decision column",
+        by_column.column("决定"),
+        by_file.column("decision"),
+    );
+}
+
+#[test]
+fn a_cell_that_is_not_a_decision_names_its_row_and_value() {
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        with_decisions(|id| if id == "N03" { "也许" } else { "" }),
+    );
+    let err = env.fails(&["rank", "in.csv", "--decisions", "决定"]);
+    assert_contains("error", &err, "in.csv");
+    assert_contains("error", &err, "也许");
+    assert_contains("error", &err, "第 7 行");
+    env.write("bad.csv", "编号,决定\nS01,maybe so\n");
+    env.write("plain.csv", SUBMISSIONS);
+    let err = env.fails(&["rank", "plain.csv", "--decisions-file", "bad.csv"]);
+    assert_contains("error", &err, "bad.csv");
+    assert_contains("error", &err, "maybe so");
+    env.fails_usage(&["rank", "plain.csv", "--decisions", "没有这列"]);
+}
+
+#[test]
+fn a_marked_ranking_round_trips_through_rank_again() {
+    let env = Env::new();
+    env.write("in.csv", with_decisions(|_| ""));
+    let first = env.ok(&["rank", "in.csv", "-o", "ranked.csv"]);
+    assert_same("stdout", "", first.as_str());
+    // Staff mark the top row in the ranked file and rank that file again.
+    let ranked = Ranked::parse(env.read("ranked.csv").trim_start_matches('\u{feff}'));
+    let top = ranked.ids()[0].clone();
+    let decision = ranked.col("决定");
+    let mut marked = ranked.clone();
+    marked.rows[0][decision] = "入选".into();
+    marked.rows[ranked.rows.len() - 1][decision] = "不入选".into();
+    let text: String = std::iter::once(&marked.header)
+        .chain(&marked.rows)
+        .map(|r| {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(r).unwrap();
+            String::from_utf8(w.into_inner().unwrap()).unwrap()
+        })
+        .collect();
+    env.write("ranked.csv", text);
+    let again = Ranked::parse(&env.ok(&["rank", "ranked.csv", "--decisions", "决定"]));
+    assert_same("same columns", ranked.header.clone(), again.header.clone());
+    assert!(
+        !again.header.iter().any(|h| h.starts_with("input:")),
+        "{:?}",
+        again.header
+    );
+    let n = again.rows.len();
+    assert_same(
+        "the pick leads the decided block",
+        top,
+        again.ids()[n - 2].clone(),
+    );
+}
+
+#[test]
+fn simulate_reports_the_figures_and_is_deterministic_for_a_seed() {
+    let env = Env::new();
+    // The past round's 入选 column is the known decision.
+    env.write("past.csv", PAST);
+    let args = [
+        "simulate", "past.csv", "--label", "入选", "--step", "3", "--seed", "7", "--json",
+    ];
+    let one = env.ok(&args);
+    let two = env.ok(&args);
+    let strip = |s: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(s).unwrap();
+        v.as_object_mut().unwrap().remove("seconds_per_round");
+        v
+    };
+    assert_same("same seed, same figures", strip(&one), strip(&two));
+    let v = strip(&one);
+    for key in ["wss@95", "n_at_95", "recall@10%", "rounds"] {
+        assert!(v.get(key).is_some(), "no {key} in {v}");
+    }
+    let rows = PAST.lines().count() - 1;
+    let n95 = v["n_at_95"].as_f64().unwrap();
+    assert!(n95 >= 2.0 && n95 <= rows as f64, "{v}");
+    let wss = v["wss@95"].as_f64().unwrap();
+    assert!(
+        (wss - ((rows as f64 - n95) / rows as f64 - 0.05)).abs() < 1e-9,
+        "{v}"
+    );
+    assert!(v["rounds"].as_f64().unwrap() >= 1.0);
+    // The recall curve ends with every pick found.
+    env.ok(&[
+        "simulate",
+        "past.csv",
+        "--label",
+        "入选",
+        "--step",
+        "3",
+        "--curve",
+        "curve.csv",
+    ]);
+    let curve = Ranked::parse(env.read("curve.csv").trim_start_matches('\u{feff}'));
+    let last = curve.rows.last().unwrap();
+    assert_same(
+        "true picks left at the end",
+        "0",
+        last[curve.col("true_left")].as_str(),
+    );
+    let found: Vec<usize> = curve
+        .column("found")
+        .iter()
+        .map(|f| f.parse().unwrap())
+        .collect();
+    assert!(found.windows(2).all(|w| w[0] <= w[1]), "{found:?}");
+}
+
+#[test]
+fn simulate_without_picks_or_without_priors_and_model_is_an_error() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    env.fails(&["simulate", "past.csv", "--label", "入选", "--priors", "0"]);
+    let none: String = PAST.replace(",是,", ",否,");
+    env.write("none.csv", none);
+    env.fails(&["simulate", "none.csv", "--label", "入选"]);
+}
