@@ -11,7 +11,7 @@
 //! top `step` undecided rows, learn, re-rank, until every pick is found.
 
 use crate::featurize::{FeatureConfig, SparseVec, Vocabulary};
-use crate::model::learn::{fit_svm_warm, sigmoid, LinearModel, Loss, Rng, SvmParams};
+use crate::model::learn::{fit_nb, fit_svm_warm, sigmoid, LinearModel, Loss, Rng, SvmParams};
 use crate::segment::Document;
 
 /// A staff decision on one row.
@@ -65,6 +65,9 @@ pub struct LoopOptions {
     pub c: f32,
     /// The trained model's log-odds enter each margin times this.
     pub prior_scale: f32,
+    /// Weight of multinomial naive Bayes beside the SVM (each standardized over the batch);
+    /// 0 leaves it out.
+    pub nb_weight: f32,
     /// Seed of the solver's visiting order.
     pub seed: u64,
 }
@@ -79,6 +82,7 @@ impl Default for LoopOptions {
             },
             c: 0.3,
             prior_scale: 0.2,
+            nb_weight: 0.0,
             seed: 42,
         }
     }
@@ -100,6 +104,8 @@ pub struct Loop {
     decided_offsets: Vec<f32>,
     alpha: Vec<f64>,
     fit: Option<LinearModel>,
+    /// Naive Bayes beside the SVM, with the mean and spread of both over the batch.
+    nb: Option<(LinearModel, [f32; 4])>,
     options: LoopOptions,
 }
 
@@ -118,6 +124,7 @@ impl Loop {
             decided_offsets: Vec::new(),
             alpha: Vec::new(),
             fit: None,
+            nb: None,
             options,
         };
         if let Some((logits, probabilities)) = prior {
@@ -212,7 +219,7 @@ impl Loop {
         let y: Vec<bool> = self.labels.iter().map(|l| *l == Some(true)).collect();
         let cost = self.costs(&self.decided, &y);
         let params = self.params();
-        self.fit = Some(fit_svm_warm(
+        let fit = fit_svm_warm(
             &self.xs,
             &self.decided,
             &y,
@@ -221,7 +228,21 @@ impl Loop {
             &params,
             &self.decided_offsets,
             &mut self.alpha,
-        ));
+        );
+        if self.options.nb_weight > 0.0 {
+            let nb = fit_nb(&self.xs, &self.decided, &y, &cost, self.n_features, 0.1);
+            let spread = |f: &dyn Fn(&SparseVec) -> f32| {
+                let v: Vec<f32> = self.xs.iter().map(f).collect();
+                let mean = v.iter().sum::<f32>() / v.len().max(1) as f32;
+                let var =
+                    v.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / v.len().max(1) as f32;
+                (mean, var.sqrt().max(1e-6))
+            };
+            let (ms, ss) = spread(&|x| fit.margin(x));
+            let (mn, sn) = spread(&|x| nb.margin(x));
+            self.nb = Some((nb, [ms, ss, mn, sn]));
+        }
+        self.fit = Some(fit);
     }
 
     /// The margin of one row under `fit`.
@@ -230,12 +251,24 @@ impl Loop {
         offset + fit.map_or(0.0, |m| m.margin(&self.xs[row]))
     }
 
+    /// The current score of one row: the SVM margin, plus naive Bayes when it is on (both
+    /// standardized, then put back on the SVM's scale).
+    fn score(&self, row: usize) -> f32 {
+        let svm = self.margin(self.fit.as_ref(), row);
+        match &self.nb {
+            Some((nb, [ms, ss, mn, sn])) => {
+                let x = &self.xs[row];
+                let z = (svm - ms) / ss + self.options.nb_weight * (nb.margin(x) - mn) / sn;
+                ms + ss * z
+            }
+            None => svm,
+        }
+    }
+
     /// The current score of every row (higher first): the trained model's view corrected by
     /// this round's decisions.
     pub fn scores(&self) -> Vec<f32> {
-        crate::segment::parallel_map(&(0..self.len()).collect::<Vec<_>>(), |&r| {
-            self.margin(self.fit.as_ref(), r)
-        })
+        crate::segment::parallel_map(&(0..self.len()).collect::<Vec<_>>(), |&r| self.score(r))
     }
 
     /// An estimate of the picks among the rows not decided yet, from calibrated scores: the
@@ -339,7 +372,7 @@ pub fn platt(scores: &[f32], labels: &[bool]) -> (f32, f32) {
 }
 
 /// How a simulation starts and proceeds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SimulationOptions {
     /// Random picks and random rejects revealed first (counted as screened).
     pub priors: usize,
@@ -347,6 +380,9 @@ pub struct SimulationOptions {
     pub step: usize,
     /// Seed of the priors.
     pub seed: u64,
+    /// Keep screening until at least this share of the batch is screened, even once every
+    /// pick is found (to follow the picks-left estimate further); 0 stops at the last pick.
+    pub min_screened: f64,
 }
 
 /// One point of the recall curve.
@@ -377,8 +413,11 @@ pub struct Simulation {
     pub rounds: usize,
     /// Screened / found / estimate after the priors and after every round.
     pub curve: Vec<CurvePoint>,
-    /// Seconds per round (fit, score, estimate), mean.
+    /// Seconds per round to learn and re-score (the refit and the new scores of every row),
+    /// mean.
     pub seconds_per_round: f64,
+    /// Seconds per round for the picks-left estimate (five more fits), mean.
+    pub seconds_per_estimate: f64,
 }
 
 /// Replays the screening loop on `labels` (see the module documentation). The screening
@@ -401,13 +440,17 @@ pub fn simulate(mut l: Loop, labels: &[bool], options: SimulationOptions) -> Sim
     let found = |s: &[usize]| s.iter().filter(|&&r| labels[r]).count();
     let mut curve = Vec::new();
     let mut rounds = 0;
-    let mut seconds = 0.0;
+    let (mut seconds, mut estimating) = (0.0, 0.0);
     let step = options.step.max(1);
-    while found(&screened) < picks && screened.len() < n {
+    let floor = (options.min_screened.clamp(0.0, 1.0) * n as f64).ceil() as usize;
+    while (found(&screened) < picks || screened.len() < floor) && screened.len() < n {
         let started = std::time::Instant::now();
         l.refit();
         let scores = l.scores();
+        seconds += started.elapsed().as_secs_f64();
+        let started = std::time::Instant::now();
         let estimate = l.remaining_picks(&scores);
+        estimating += started.elapsed().as_secs_f64();
         rounds += 1;
         curve.push(CurvePoint {
             screened: screened.len(),
@@ -421,7 +464,6 @@ pub fn simulate(mut l: Loop, labels: &[bool], options: SimulationOptions) -> Sim
             next.truncate(step);
         }
         next.sort_by(order);
-        seconds += started.elapsed().as_secs_f64();
         for r in next {
             l.decide(r, labels[r]);
             screened.push(r);
@@ -455,11 +497,8 @@ pub fn simulate(mut l: Loop, labels: &[bool], options: SimulationOptions) -> Sim
         recall_at_10,
         rounds,
         curve,
-        seconds_per_round: if rounds > 0 {
-            seconds / rounds as f64
-        } else {
-            0.0
-        },
+        seconds_per_round: seconds / rounds.max(1) as f64,
+        seconds_per_estimate: estimating / rounds.max(1) as f64,
     }
 }
 

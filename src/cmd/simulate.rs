@@ -51,6 +51,13 @@ pub struct SimulateArgs {
     /// Weight of the character n-gram block of the in-batch model (0 turns it off).
     #[arg(long, value_name = "W", default_value_t = LoopOptions::default().features.chars)]
     chars: f32,
+    /// Keep screening until this share of the batch is screened even after the last pick
+    /// (to follow the picks-left estimate), e.g. 0.3.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    min_screened: f64,
+    /// Weight of naive Bayes beside the in-batch SVM (0 leaves it out).
+    #[arg(long, value_name = "W", default_value_t = LoopOptions::default().nb_weight)]
+    nb: f32,
     #[command(flatten)]
     input_args: InputArgs,
 }
@@ -122,6 +129,7 @@ pub fn run(args: SimulateArgs) -> Result<()> {
     let options = LoopOptions {
         c: args.c,
         prior_scale: args.prior_scale,
+        nb_weight: args.nb.max(0.0),
         features: xuanti::featurize::FeatureConfig {
             chars: args.chars,
             ..defaults.features.clone()
@@ -142,6 +150,7 @@ pub fn run(args: SimulateArgs) -> Result<()> {
                 priors,
                 step: args.step as usize,
                 seed: args.seed + run,
+                min_screened: args.min_screened,
             },
         );
         super::detail(format_args!(
@@ -164,6 +173,7 @@ pub fn run(args: SimulateArgs) -> Result<()> {
     let r10 = mean(&|s| s.recall_at_10);
     let rounds = mean(&|s| s.rounds as f64);
     let per_round = mean(&|s| s.seconds_per_round);
+    let per_estimate = mean(&|s| s.seconds_per_estimate);
     let estimate_error = mean(&|s| estimate_error_at(s, 0.2).unwrap_or(f64::NAN));
     if args.json {
         let value = json!({
@@ -178,6 +188,7 @@ pub fn run(args: SimulateArgs) -> Result<()> {
             "seeds": (0..args.runs as u64).map(|r| args.seed + r).collect::<Vec<_>>(),
             "wss@95_per_run": runs.iter().map(|s| s.wss_95).collect::<Vec<_>>(),
             "seconds_per_round": per_round,
+            "seconds_per_estimate": per_estimate,
             "estimate_error_at_20%": if estimate_error.is_finite() { json!(estimate_error) } else { json!(null) },
         });
         println!("{value}");
@@ -194,7 +205,11 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         println!("WSS@95       {wss:.3}");
         println!("n at 95%     {n95:.1}");
         println!("recall@10%   {r10:.3}");
-        println!("rounds       {rounds:.1} ({:.1} ms each)", per_round * 1e3);
+        println!(
+            "rounds       {rounds:.1} ({:.1} ms each to learn and re-rank, {:.1} ms for the estimate)",
+            per_round * 1e3,
+            per_estimate * 1e3
+        );
         if estimate_error.is_finite() {
             println!("picks-left estimate at 20% screened: {estimate_error:+.2} picks off");
         }
