@@ -40,7 +40,7 @@ use std::time::Instant;
 
 use csv::StringRecord;
 
-const SECTIONS: [&str; 5] = ["train", "rank", "startup", "threads", "scale"];
+const SECTIONS: [&str; 6] = ["train", "rank", "startup", "threads", "scale", "review"];
 /// The sections that compare with the floor program.
 const FLOOR_SECTIONS: [&str; 3] = ["train", "rank", "startup"];
 const SMALL_ROWS: usize = 1_000;
@@ -84,6 +84,9 @@ fn main() {
     }
     if selected("scale") {
         bench.scale(&scale_rows_from_env());
+    }
+    if selected("review") {
+        bench.review();
     }
     bench.print_summary();
 }
@@ -640,6 +643,44 @@ impl Bench {
         for (name, input) in &inputs {
             self.rank_one(name, input, &model);
         }
+    }
+
+    /// Issue 7: a round of `rank --decisions` learning (refit + re-score every row, as timed
+    /// inside `simulate`) against ranking batch-2019 once with the model, in the same run.
+    fn review(&mut self) {
+        self.section("review");
+        let model = self.model();
+        let input = self.data.batch_2019.clone();
+        let out = self.path("out.csv");
+        let ranked = self.repeat(
+            "batch-2019",
+            &rank_cmd(&input, Some(&model), None, Some(&out)),
+        );
+        self.row("batch-2019: xuanti rank --model", &ranked);
+        let mut sim = Command::new(xuanti_bin());
+        sim.arg("simulate")
+            .arg(&input)
+            .args(["--label", "selected", "--json", "--model"])
+            .arg(&model);
+        let runs = self.repeat("batch-2019 simulate", &sim);
+        let value: serde_json::Value =
+            serde_json::from_str(runs.last_stdout.trim()).expect("simulate --json prints JSON");
+        let round = value["seconds_per_round"].as_f64().unwrap_or(f64::NAN);
+        let estimate = value["seconds_per_estimate"].as_f64().unwrap_or(f64::NAN);
+        let share = round / ranked.median();
+        println!(
+            "| batch-2019: one round (learn + re-rank 4,800 rows) | {:.1} ms | picks-left estimate {:.1} ms |",
+            round * 1e3,
+            estimate * 1e3
+        );
+        self.summary.push(format!(
+            "review round / rank once, batch-2019: {:.2}% ({:.1} ms vs {:.2} s; with the estimate {:.2}%) (bar < 5%: {})",
+            share * 100.0,
+            round * 1e3,
+            ranked.median(),
+            (round + estimate) / ranked.median() * 100.0,
+            verdict(share < 0.05)
+        ));
     }
 
     fn rank_one(&mut self, name: &str, input: &Path, model: &Path) {
