@@ -509,6 +509,8 @@ h2{font-size:20px;border-left:5px solid #b71c1c;padding-left:8px}
 .units i{font-style:normal;color:#b71c1c;margin-left:4px}
 .charts{display:flex;flex-wrap:wrap;gap:24px}
 figure{background:#fff;border:1px solid #ddd;border-radius:6px;margin:12px 0;padding:8px 12px}
+.charts figure{flex:1 1 420px}
+.charts svg{display:block;width:100%;height:auto}
 figcaption{font-weight:bold;margin-bottom:4px}
 svg .all{fill:#ef9a9a}
 svg .picked{fill:#c62828}

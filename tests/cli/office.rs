@@ -1,4 +1,4 @@
-//! Office use (issue 6): Excel in and out, the HTML report, the balanced shortlist.
+//! Office use (issue 6): Excel in and out, the HTML report, shortlists, near-duplicates.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -342,4 +342,170 @@ fn quiet_prints_nothing_but_errors_and_verbose_prints_stage_times() {
     let err = env.run(&["rank", "missing.csv", "-q"]);
     assert_same("exit", Some(1), err.status.code());
     assert_contains("quiet error", &stderr(&err), "missing.csv");
+}
+
+/// S05 sent again by another unit under a new id and title, with a few characters changed and
+/// a quote added, so that the copy scores higher than the original.
+const S05_COPY: &str = "D05,凉水井村：关停采石场 种出金银花谷,凉水井村,凉水井村过去有六家小采石场，粉尘大、河水浑，群众苦不堪言。2018年村党支部书记带头关停采石场，复垦荒山种上金银花1200亩。如今河水清了，游客多了，村民杨秀英笑着说：“以前出门一身灰，现在满山都是花香。”全村年增收380万元。支部书记周明告诉记者：“绿水青山就是金山银山。”\n";
+
+/// Two different stories that open with the same boilerplate sentence.
+const SAME_OPENING: &str = "\
+T01,党建引领护好一江清水,红枫湖镇,为深入学习贯彻党的二十大精神，扎实推进基层党建工作，我镇结合实际开展了以下工作。后午村巡河员李春生每天清晨沿着河岸走十公里，三年清理垃圾二十多吨，带动村民成立护河志愿队。他说：“河干净了，鱼也回来了。”
+T02,党建引领办好群众小事,暗流镇,为深入学习贯彻党的二十大精神，扎实推进基层党建工作，我镇结合实际开展了以下工作。新街社区设立“板凳议事会”，网格员陈丽每周组织居民商量停车、路灯等小事，一年办结群众诉求186件。居民说：“有事好商量，邻里更和气。”
+";
+
+/// The fixture with S05's copy at the end.
+fn batch_with_a_copy() -> String {
+    format!("{SUBMISSIONS}{S05_COPY}")
+}
+
+/// The `rank` column as numbers.
+fn ranks(r: &Ranked) -> Vec<usize> {
+    r.column("rank")
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect()
+}
+
+/// id → duplicate_of, for the rows that have one.
+fn duplicate_pairs(r: &Ranked) -> Vec<(String, String)> {
+    r.ids()
+        .into_iter()
+        .zip(r.column("duplicate_of"))
+        .filter(|(_, o)| !o.is_empty())
+        .collect()
+}
+
+#[test]
+fn a_story_sent_again_follows_its_original_and_shares_its_rank() {
+    let env = Env::new();
+    env.write("in.csv", batch_with_a_copy());
+    let plain = Ranked::parse(&env.ok(&["rank", "in.csv", "--no-dedup"]));
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv"]));
+    // The premise: on its own the copy ranks above the original, with a story between them.
+    assert!(
+        plain.rank_of("S05") > plain.rank_of("D05") + 1,
+        "the copy does not outrank the original: {:?}",
+        plain.ids()
+    );
+    assert_same(
+        "duplicates",
+        vec![("D05".to_string(), "S05".to_string())],
+        duplicate_pairs(&ranked),
+    );
+    // The original comes first, at the place the copy's score earns, the copy right after it.
+    let at = ranked.rank_of("S05");
+    assert_same("original's place", plain.rank_of("D05"), at);
+    assert_same("copy right after", at + 1, ranked.rank_of("D05"));
+    let rank = ranks(&ranked);
+    assert_same("shared rank", rank[at - 1], rank[at]);
+    // One place for the story: ranks run 1, 2, … with one repeat.
+    let mut expected: Vec<usize> = (1..ranked.rows.len()).collect();
+    expected.insert(at, at);
+    assert_same("ranks", expected, rank);
+    // Scores are those of the plain ranking; only the order changes.
+    assert_same("scores", plain.score_by_id(), ranked.score_by_id());
+}
+
+#[test]
+fn the_original_is_the_first_occurrence_in_the_input() {
+    let env = Env::new();
+    // The copy is sent first this time: it is the original, S05 its duplicate.
+    let mut lines = SUBMISSIONS.lines();
+    let csv = format!(
+        "{}\n{S05_COPY}{}\n",
+        lines.next().unwrap(),
+        lines.collect::<Vec<_>>().join("\n")
+    );
+    env.write("in.csv", csv);
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv"]));
+    assert_same(
+        "duplicates",
+        vec![("S05".to_string(), "D05".to_string())],
+        duplicate_pairs(&ranked),
+    );
+    assert_same(
+        "copy right after",
+        ranked.rank_of("D05") + 1,
+        ranked.rank_of("S05"),
+    );
+}
+
+#[test]
+fn top_counts_stories_not_rows() {
+    let env = Env::new();
+    env.write("in.csv", batch_with_a_copy());
+    let all = Ranked::parse(&env.ok(&["rank", "in.csv"]));
+    let story = ranks(&all)[all.rank_of("S05") - 1];
+    // The top that ends with the duplicated story holds one row more than it has stories.
+    let top = Ranked::parse(&env.ok(&["rank", "in.csv", "--top", &story.to_string()]));
+    assert_same("rows", all.ids()[..story + 1].to_vec(), top.ids());
+    assert_same("last rank", Some(&story), ranks(&top).last());
+    // One story fewer leaves both rows out.
+    let shorter = (story - 1).to_string();
+    let top = Ranked::parse(&env.ok(&["rank", "in.csv", "--top", &shorter]));
+    assert_same("rows", all.ids()[..story - 1].to_vec(), top.ids());
+}
+
+#[test]
+fn no_dedup_ranks_every_row_on_its_own() {
+    let env = Env::new();
+    env.write("in.csv", batch_with_a_copy());
+    let plain = Ranked::parse(&env.ok(&["rank", "in.csv", "--no-dedup"]));
+    assert!(
+        plain.column("duplicate_of").iter().all(String::is_empty),
+        "{:?}",
+        plain.column("duplicate_of")
+    );
+    assert_same(
+        "ranks",
+        (1..=plain.rows.len()).collect::<Vec<_>>(),
+        ranks(&plain),
+    );
+    let scores = plain.scores();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(plain.rank_of("S05") != plain.rank_of("D05"));
+    assert_same("rows", SUBMISSIONS.lines().count(), plain.rows.len());
+}
+
+#[test]
+fn unrelated_stories_are_not_grouped() {
+    let env = Env::new();
+    // The fixture's stories and notices, and two stories that open with the same sentence.
+    env.write("in.csv", format!("{SUBMISSIONS}{SAME_OPENING}"));
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv"]));
+    assert_same("duplicates", vec![], duplicate_pairs(&ranked));
+    assert_same(
+        "ranks",
+        (1..=ranked.rows.len()).collect::<Vec<_>>(),
+        ranks(&ranked),
+    );
+    // With the copy of S05 added, that pair alone is grouped.
+    env.write("copy.csv", format!("{SUBMISSIONS}{SAME_OPENING}{S05_COPY}"));
+    let ranked = Ranked::parse(&env.ok(&["rank", "copy.csv"]));
+    assert_same(
+        "duplicates",
+        vec![("D05".to_string(), "S05".to_string())],
+        duplicate_pairs(&ranked),
+    );
+}
+
+#[test]
+fn report_lists_the_duplicate_group() {
+    let env = Env::new();
+    env.write("in.csv", batch_with_a_copy());
+    env.ok(&["rank", "in.csv", "--report", "report.html"]);
+    let html = env.read("report.html");
+    assert_contains(
+        "report",
+        &html,
+        "<li><b>S05</b> 从采石场到金银花谷 ← D05</li>",
+    );
+    assert_contains("report", &html, "<b>1</b><span>份疑似重复</span>");
+    assert_contains("report", &html, "疑似重复：S05");
+    // Without detection the section says there is none.
+    env.ok(&["rank", "in.csv", "--no-dedup", "--report", "plain.html"]);
+    let html = env.read("plain.html");
+    assert_contains("report", &html, "未发现重复报送的材料");
+    assert!(!html.contains("← D05"), "a group listed with --no-dedup");
 }
