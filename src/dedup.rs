@@ -64,6 +64,39 @@ pub struct Signature {
 }
 
 impl Signature {
+    /// Bytes in [`Signature::to_bytes`].
+    pub const BYTES: usize = 8 + MINIMA + 1;
+
+    /// The signature as bytes (to keep it on disk while a large batch streams through).
+    pub fn to_bytes(&self) -> [u8; Self::BYTES] {
+        let mut out = [0u8; Self::BYTES];
+        out[..8].copy_from_slice(&self.exact.to_le_bytes());
+        out[8..8 + MINIMA].copy_from_slice(&self.minima);
+        out[8 + MINIMA] = match self.kind {
+            Kind::Empty => 0,
+            Kind::Short => 1,
+            Kind::Full => 2,
+        };
+        out
+    }
+
+    /// The signature [`Signature::to_bytes`] wrote; `None` for bytes it cannot have written.
+    pub fn from_bytes(bytes: &[u8; Self::BYTES]) -> Option<Signature> {
+        let kind = match bytes[8 + MINIMA] {
+            0 => Kind::Empty,
+            1 => Kind::Short,
+            2 => Kind::Full,
+            _ => return None,
+        };
+        let mut minima = [0u8; MINIMA];
+        minima.copy_from_slice(&bytes[8..8 + MINIMA]);
+        Some(Signature {
+            exact: u64::from_le_bytes(bytes[..8].try_into().ok()?),
+            minima,
+            kind,
+        })
+    }
+
     /// Estimated Jaccard similarity of the two submissions' shingle sets, in `[0, 1]`. Short
     /// submissions are 1 when their normalized texts are equal and 0 otherwise; an empty text is
     /// 0 to everything, itself included.
@@ -460,5 +493,23 @@ mod tests {
                 &[126u8, 246, 37, 14, 73, 245][..]
             )
         );
+    }
+
+    #[test]
+    fn signatures_round_trip_through_bytes() {
+        for (title, text) in [
+            ("", ""),
+            ("短", "很短"),
+            (
+                "标题",
+                "这是一段足够长的正文，用来生成完整的最小哈希签名，内容要超过三十个字符才行。",
+            ),
+        ] {
+            let sig = signature(title, text);
+            assert_eq!(Signature::from_bytes(&sig.to_bytes()), Some(sig));
+        }
+        let mut bad = signature("", "").to_bytes();
+        bad[Signature::BYTES - 1] = 9;
+        assert_eq!(Signature::from_bytes(&bad), None);
     }
 }

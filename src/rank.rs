@@ -65,13 +65,14 @@ pub struct Placement {
 }
 
 /// The rows to write, in order, with each row's rank (1-based; duplicates share their
-/// original's).
+/// original's; 0 for a row not ranked). Indices are `u32` (8 bytes a row for both, at any
+/// batch size a streamed ranking handles).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Arranged {
     /// Input row index per output row.
-    pub order: Vec<usize>,
+    pub order: Vec<u32>,
     /// Rank per output row.
-    pub ranks: Vec<usize>,
+    pub ranks: Vec<u32>,
 }
 
 /// Arranges `rows` (see the module documentation).
@@ -89,8 +90,14 @@ pub fn arrange(rows: &[Placement], selection: Selection) -> Arranged {
         }
     }
     duplicates.sort_unstable();
-    let mut stories: Vec<usize> = (0..n).filter(|&i| root(i) == i).collect();
-    stories.sort_by(|&a, &b| best[b].total_cmp(&best[a]).then(a.cmp(&b)));
+    let mut stories: Vec<u32> = (0..n as u32)
+        .filter(|&i| root(i as usize) == i as usize)
+        .collect();
+    stories.sort_by(|&a, &b| {
+        best[b as usize]
+            .total_cmp(&best[a as usize])
+            .then(a.cmp(&b))
+    });
     drop(best);
     if selection.per_theme.is_some() || selection.per_unit.is_some() {
         stories = shortlist(rows, &stories, selection);
@@ -104,14 +111,14 @@ pub fn arrange(rows: &[Placement], selection: Selection) -> Arranged {
     };
     for (k, &s) in stories.iter().enumerate() {
         arranged.order.push(s);
-        let from = duplicates.partition_point(|&(r, _)| (r as usize) < s);
+        let from = duplicates.partition_point(|&(r, _)| r < s);
         arranged.order.extend(
             duplicates[from..]
                 .iter()
-                .take_while(|&&(r, _)| r as usize == s)
-                .map(|&(_, d)| d as usize),
+                .take_while(|&&(r, _)| r == s)
+                .map(|&(_, d)| d),
         );
-        arranged.ranks.resize(arranged.order.len(), k + 1);
+        arranged.ranks.resize(arranged.order.len(), k as u32 + 1);
     }
     arranged
 }
@@ -125,30 +132,37 @@ pub fn arrange_reviewed(
     decided: &[Option<bool>],
     selection: Selection,
 ) -> Arranged {
-    let open: Vec<usize> = (0..rows.len()).filter(|&i| decided[i].is_none()).collect();
+    let open: Vec<u32> = (0..rows.len() as u32)
+        .filter(|&i| decided[i as usize].is_none())
+        .collect();
     let mut position = vec![u32::MAX; rows.len()];
     for (k, &i) in open.iter().enumerate() {
-        position[i] = k as u32;
+        position[i as usize] = k as u32;
     }
     let sub: Vec<Placement> = open
         .iter()
         .map(|&i| Placement {
-            duplicate_of: rows[i]
+            duplicate_of: rows[i as usize]
                 .duplicate_of
                 .map(|o| position[o as usize])
                 .filter(|&o| o != u32::MAX),
-            ..rows[i]
+            ..rows[i as usize]
         })
         .collect();
     let mut arranged = arrange(&sub, selection);
     for i in &mut arranged.order {
-        *i = open[*i];
+        *i = open[*i as usize];
     }
     for want in [true, false] {
-        let mut block: Vec<usize> = (0..rows.len())
-            .filter(|&i| decided[i] == Some(want))
+        let mut block: Vec<u32> = (0..rows.len() as u32)
+            .filter(|&i| decided[i as usize] == Some(want))
             .collect();
-        block.sort_by(|&a, &b| rows[b].score.total_cmp(&rows[a].score).then(a.cmp(&b)));
+        block.sort_by(|&a, &b| {
+            rows[b as usize]
+                .score
+                .total_cmp(&rows[a as usize].score)
+                .then(a.cmp(&b))
+        });
         arranged.ranks.extend(std::iter::repeat_n(0, block.len()));
         arranged.order.extend(block);
     }
@@ -156,8 +170,9 @@ pub fn arrange_reviewed(
 }
 
 /// The balanced shortlist of `stories` (in rank order), returned in rank order.
-fn shortlist(rows: &[Placement], stories: &[usize], selection: Selection) -> Vec<usize> {
+fn shortlist(rows: &[Placement], stories: &[u32], selection: Selection) -> Vec<u32> {
     use std::collections::HashMap;
+    let stories: Vec<usize> = stories.iter().map(|&s| s as usize).collect();
     let per_theme = selection.per_theme.unwrap_or(usize::MAX);
     let per_unit = selection.per_unit.unwrap_or(usize::MAX);
     let candidate = |s: usize| selection.per_theme.is_none() || rows[s].theme.is_some();
@@ -212,7 +227,7 @@ fn shortlist(rows: &[Placement], stories: &[usize], selection: Selection) -> Vec
         .iter()
         .zip(&taken)
         .filter(|&(_, &t)| t)
-        .map(|(&s, _)| s)
+        .map(|(&s, _)| s as u32)
         .collect()
 }
 

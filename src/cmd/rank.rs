@@ -102,17 +102,58 @@ fn marked_stories(stories: usize) -> usize {
 /// (keyword IDF, feedback words, pick-rate matching); a larger one is read and scored a chunk
 /// at a time with the keyword statistics of its first chunk, and only each row's score and
 /// the place of its output row are kept in memory (see `docs/DECISIONS.md`).
-pub const CHUNK_ROWS: usize = 6_144;
+pub const CHUNK_ROWS: usize = 5_120;
 
 /// Output bytes kept in memory before they go to a temporary file.
 const SPILL_MEMORY: usize = 8 << 20;
 
-/// What the ranking keeps of a row besides its [`Placement`]: the model's logit and where its
-/// output row is.
+/// What the ranking keeps of a row besides its [`Placement`]: where its output row is and the
+/// model's logit (NaN without a model). 16 bytes.
 struct Entry {
-    logit: Option<f32>,
     offset: u64,
     len: u32,
+    logit: f32,
+}
+
+/// Near-duplicate signatures of the rows read so far, kept in a temporary file while the batch
+/// streams through (64 bytes a row would otherwise sit in memory beside the model and the
+/// dictionary), and grouped once those are freed.
+struct Signatures {
+    file: std::io::BufWriter<std::fs::File>,
+    rows: usize,
+}
+
+impl Signatures {
+    fn new(dir: &std::path::Path) -> std::io::Result<Signatures> {
+        Ok(Signatures {
+            file: std::io::BufWriter::new(tempfile::tempfile_in(dir)?),
+            rows: 0,
+        })
+    }
+
+    fn push(&mut self, sig: &xuanti::dedup::Signature) -> std::io::Result<()> {
+        use std::io::Write;
+        self.rows += 1;
+        self.file.write_all(&sig.to_bytes())
+    }
+
+    /// Each row's original (see [`DuplicateFinder::finish`]).
+    fn finish(self) -> std::io::Result<Vec<Option<u32>>> {
+        use std::io::{Read, Seek};
+        let mut file = self.file.into_inner().map_err(|e| e.into_error())?;
+        file.rewind()?;
+        let mut reader = std::io::BufReader::new(file);
+        let mut finder = DuplicateFinder::new();
+        let mut bytes = [0u8; xuanti::dedup::Signature::BYTES];
+        for _ in 0..self.rows {
+            reader.read_exact(&mut bytes)?;
+            let sig = xuanti::dedup::Signature::from_bytes(&bytes)
+                .ok_or_else(|| std::io::Error::other("a damaged signature file"))?;
+            finder.push(sig);
+        }
+        drop(reader);
+        Ok(finder.finish())
+    }
 }
 
 /// Interns reporting units: a row keeps a number, not the name.
@@ -220,7 +261,10 @@ pub fn run(args: RankArgs) -> Result<()> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut placements: Vec<Placement> = Vec::new();
     let mut units = Units::default();
-    let mut duplicates = (!args.no_dedup).then(DuplicateFinder::new);
+    let mut duplicates = match args.no_dedup {
+        true => None,
+        false => Some(Signatures::new(&spill_dir).map_err(spill_error)?),
+    };
     let mut stats = None;
     let mut theme_names: Option<Vec<String>> = None;
     loop {
@@ -261,8 +305,8 @@ pub fn run(args: RankArgs) -> Result<()> {
         }
         if let Some(finder) = &mut duplicates {
             let signatures = parallel_map(&submissions, |s| signature(&s.title, &s.text));
-            for sig in signatures {
-                finder.push(sig);
+            for sig in &signatures {
+                finder.push(sig).map_err(spill_error)?;
             }
         }
         // Only the ids and units are needed from here on: the texts live on in the documents.
@@ -296,9 +340,9 @@ pub fn run(args: RankArgs) -> Result<()> {
             );
             let (offset, len) = spill.push(&row).map_err(spill_error)?;
             entries.push(Entry {
-                logit: a.model.as_ref().map(|m| m.logit),
                 offset,
                 len,
+                logit: a.model.as_ref().map_or(f32::NAN, |m| m.logit),
             });
             placements.push(Placement {
                 score: a.score,
@@ -329,18 +373,24 @@ pub fn run(args: RankArgs) -> Result<()> {
 
     // The pick-rate matching of the whole batch, then the order.
     if let Some(m) = &model {
-        let logits: Vec<f32> = entries.iter().filter_map(|e| e.logit).collect();
+        let logits: Vec<f32> = entries
+            .iter()
+            .map(|e| e.logit)
+            .filter(|l| !l.is_nan())
+            .collect();
         if let Some(shift) = m.batch_shift(&logits) {
             for (e, p) in entries.iter().zip(&mut placements) {
-                if let Some(l) = e.logit {
-                    p.score = sigmoid(l + shift);
+                if !e.logit.is_nan() {
+                    p.score = sigmoid(e.logit + shift);
                 }
             }
         }
     }
+    // The model and the dictionary are done with: their memory serves what follows.
+    drop(model);
+    drop(analyzer);
     if let Some(finder) = duplicates.take() {
-        let originals = finder.finish();
-        drop(finder);
+        let originals = finder.finish().map_err(spill_error)?;
         for (p, o) in placements.iter_mut().zip(originals) {
             p.duplicate_of = o;
         }
@@ -367,10 +417,10 @@ pub fn run(args: RankArgs) -> Result<()> {
         }
         None => arrange(&placements, selection),
     };
-    let stories = arranged.ranks.last().copied().unwrap_or(0);
+    let stories = arranged.ranks.last().copied().unwrap_or(0) as usize;
     let marked = arranged
         .ranks
-        .partition_point(|&r| r <= marked_stories(stories));
+        .partition_point(|&r| r as usize <= marked_stories(stories));
 
     let mut columns = own_columns(theme_names.as_deref().unwrap_or_default());
     if decision_file.is_some() {
@@ -408,7 +458,7 @@ pub fn run(args: RankArgs) -> Result<()> {
     };
     let mut back = spill.finish().map_err(spill_error)?;
     // A spill row is [id, theme, …]; the output adds rank, score and duplicate_of.
-    let output_row = |back: &mut SpillReader, i: usize, rank: usize| {
+    let output_row = |back: &mut SpillReader, i: usize, rank: u32| {
         let e = &entries[i];
         let mut fields = back.row(e.offset, e.len)?;
         let original = match placements[i].duplicate_of {
@@ -438,7 +488,7 @@ pub fn run(args: RankArgs) -> Result<()> {
     let format =
         OutputFormat::for_output(args.output.as_deref(), !args.no_bom, !args.keep_formulas);
     let rows = (arranged.order.iter().zip(&arranged.ranks))
-        .map(|(&i, &rank)| output_row(&mut back, i, rank));
+        .map(|(&i, &rank)| output_row(&mut back, i as usize, rank));
     let cut = write_table(args.output.as_deref(), &inputs, format, &table, rows)
         .context(xuanti::tr!("无法写出排序结果", "cannot write the ranking"))?;
     if cut > 0 {
@@ -469,11 +519,12 @@ pub fn run(args: RankArgs) -> Result<()> {
             marked
         };
         for &i in &arranged.order[..written] {
-            picked[i] = true;
+            picked[i as usize] = true;
         }
         let [title, unit, text] = role_names;
         let mut report = Report::new(&table, ReportColumns { title, unit, text }, &themes);
         for (&i, &rank) in full.order.iter().zip(&full.ranks) {
+            let i = i as usize;
             let fields = output_row(&mut back, i, rank).context(xuanti::tr!(
                 "无法读回排好的行",
                 "cannot read back the ranked rows"
