@@ -115,34 +115,53 @@ struct Entry {
     logit: f32,
 }
 
-/// Near-duplicate signatures of the rows read so far, kept in a temporary file while the batch
-/// streams through (64 bytes a row would otherwise sit in memory beside the model and the
-/// dictionary), and grouped once those are freed.
+/// Near-duplicate signatures of the rows read so far: in memory up to [`SPILL_MEMORY`], then
+/// in a temporary file while the batch streams through (64 bytes a row would otherwise sit in
+/// memory beside the model and the dictionary), grouped once those are freed.
 struct Signatures {
-    file: std::io::BufWriter<std::fs::File>,
+    memory: Vec<u8>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    dir: PathBuf,
     rows: usize,
 }
 
 impl Signatures {
-    fn new(dir: &std::path::Path) -> std::io::Result<Signatures> {
-        Ok(Signatures {
-            file: std::io::BufWriter::new(tempfile::tempfile_in(dir)?),
+    fn new(dir: &std::path::Path) -> Signatures {
+        Signatures {
+            memory: Vec::new(),
+            file: None,
+            dir: dir.to_path_buf(),
             rows: 0,
-        })
+        }
     }
 
     fn push(&mut self, sig: &xuanti::dedup::Signature) -> std::io::Result<()> {
         use std::io::Write;
         self.rows += 1;
-        self.file.write_all(&sig.to_bytes())
+        self.memory.extend_from_slice(&sig.to_bytes());
+        if self.memory.len() >= SPILL_MEMORY {
+            if self.file.is_none() {
+                self.file = Some(std::io::BufWriter::new(tempfile::tempfile_in(&self.dir)?));
+            }
+            let file = self.file.as_mut().expect("just created");
+            file.write_all(&self.memory)?;
+            self.memory.clear();
+        }
+        Ok(())
     }
 
     /// Each row's original (see [`DuplicateFinder::finish`]).
     fn finish(self) -> std::io::Result<Vec<Option<u32>>> {
         use std::io::{Read, Seek};
-        let mut file = self.file.into_inner().map_err(|e| e.into_error())?;
-        file.rewind()?;
-        let mut reader = std::io::BufReader::new(file);
+        let on_disk: Box<dyn Read> = match self.file {
+            Some(f) => {
+                let mut file = f.into_inner().map_err(|e| e.into_error())?;
+                file.rewind()?;
+                Box::new(std::io::BufReader::new(file))
+            }
+            None => Box::new(std::io::empty()),
+        };
+        let mut reader = on_disk.chain(std::io::Cursor::new(self.memory));
         let mut finder = DuplicateFinder::new();
         let mut bytes = [0u8; xuanti::dedup::Signature::BYTES];
         for _ in 0..self.rows {
@@ -261,10 +280,7 @@ pub fn run(args: RankArgs) -> Result<()> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut placements: Vec<Placement> = Vec::new();
     let mut units = Units::default();
-    let mut duplicates = match args.no_dedup {
-        true => None,
-        false => Some(Signatures::new(&spill_dir).map_err(spill_error)?),
-    };
+    let mut duplicates = (!args.no_dedup).then(|| Signatures::new(&spill_dir));
     let mut stats = None;
     let mut theme_names: Option<Vec<String>> = None;
     loop {
