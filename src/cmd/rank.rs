@@ -115,7 +115,10 @@ struct Entry {
     logit: f32,
 }
 
-/// Near-duplicate signatures of the rows read so far: in memory up to [`SPILL_MEMORY`], then
+/// Signature bytes kept in memory before they go to a temporary file (16,384 rows).
+const SIGNATURE_MEMORY: usize = 1 << 20;
+
+/// Near-duplicate signatures of the rows read so far: in memory up to [`SIGNATURE_MEMORY`], then
 /// in a temporary file while the batch streams through (64 bytes a row would otherwise sit in
 /// memory beside the model and the dictionary), grouped once those are freed.
 struct Signatures {
@@ -139,7 +142,7 @@ impl Signatures {
         use std::io::Write;
         self.rows += 1;
         self.memory.extend_from_slice(&sig.to_bytes());
-        if self.memory.len() >= SPILL_MEMORY {
+        if self.memory.len() >= SIGNATURE_MEMORY {
             if self.file.is_none() {
                 self.file = Some(std::io::BufWriter::new(tempfile::tempfile_in(&self.dir)?));
             }
