@@ -965,9 +965,13 @@ pub const DECISION_NAMES: &[&str] = &[
     "入选",
 ];
 
+/// One row of a decisions file: its line, id and decision cell.
+pub type DecisionRow = (u64, String, String);
+
 /// Reads a decisions file: its id column (id/编号/序号) and its decision column (one of
-/// [`DECISION_NAMES`]); returns each row's line, id and decision cell, in file order.
-pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<Vec<(u64, String, String)>> {
+/// [`DECISION_NAMES`]); returns the decision column's name and each row's line, id and
+/// decision cell, in file order.
+pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<(String, Vec<DecisionRow>)> {
     let options = ReadOptions {
         any_columns: true,
         ..options.clone()
@@ -994,7 +998,7 @@ pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<Vec<(u64, St
             out.push((row.line, cell(id), cell(decision)));
         }
     }
-    Ok(out)
+    Ok((reader.headers[decision].clone(), out))
 }
 
 fn find(headers: &[String], names: &[&str]) -> Option<usize> {

@@ -596,7 +596,7 @@ fn read_decision_file(
             "cannot read the decisions file"
         )
     };
-    let rows = read_decisions(path, options).with_context(failed)?;
+    let (column, rows) = read_decisions(path, options).with_context(failed)?;
     let mut out = rustc_hash::FxHashMap::default();
     for (line, id, value) in rows {
         match Decision::parse(&value) {
@@ -608,7 +608,7 @@ fn read_decision_file(
                 return Err(anyhow::Error::new(xuanti::Error::BadValue {
                     path: path.to_path_buf(),
                     row: line,
-                    column: "decision".into(),
+                    column: column.clone(),
                     value,
                     message: not_a_decision(),
                 })
