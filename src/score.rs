@@ -97,9 +97,10 @@ impl Analysis {
 impl Analyzer {
     /// Builds the stages once per run.
     pub fn new(segmenter: Segmenter, themes: &ThemeSet) -> Analyzer {
+        let matcher = ThemeMatcher::with_parts(themes, |k| segmenter.parts(k));
         Analyzer {
             segmenter,
-            matcher: ThemeMatcher::new(themes),
+            matcher,
             criteria: Criteria::new(),
         }
     }

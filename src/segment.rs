@@ -192,6 +192,20 @@ impl Segmenter {
         }
     }
 
+    /// The dictionary words inside `word` (jieba's search-mode cut), `word` itself left out:
+    /// 从严治党 → 从严, 治党.
+    pub fn parts(&self, word: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .jieba
+            .cut_for_search(word, false)
+            .into_iter()
+            .filter(|p| p.word != word)
+            .map(|p| p.word.to_string())
+            .collect();
+        out.dedup();
+        out
+    }
+
     /// Segments many submissions on all cores, keeping their order.
     pub fn documents(&self, submissions: &[Submission]) -> Vec<Document> {
         parallel_map(submissions, |s| self.document(s))

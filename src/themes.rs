@@ -31,6 +31,9 @@ const HALF: f32 = 4.0;
 const FEEDBACK_DOCS: usize = 10;
 const FEEDBACK_TERMS: usize = 20;
 const FEEDBACK_WEIGHT: f32 = 0.5;
+/// A keyword's dictionary sub-words match at this share of its weight (the whole keyword is
+/// the phrase, its parts the looser evidence, as in a sequential-dependence query).
+pub const PART_WEIGHT: f32 = 0.3;
 
 /// One central-work theme.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -214,21 +217,44 @@ struct Hits {
 }
 
 impl ThemeMatcher {
-    /// Builds the matcher.
+    /// Builds the matcher from the keywords alone.
     pub fn new(themes: &ThemeSet) -> ThemeMatcher {
+        ThemeMatcher::with_parts(themes, |_| Vec::new())
+    }
+
+    /// Builds the matcher; `parts` splits a keyword into its dictionary sub-words (for
+    /// 从严治党: 从严, 治党), which match at [`PART_WEIGHT`] of the keyword's weight. Parts
+    /// shorter than two characters, and parts that are a keyword of the same theme, are left out.
+    pub fn with_parts(themes: &ThemeSet, parts: impl Fn(&str) -> Vec<String>) -> ThemeMatcher {
         let mut patterns: Vec<String> = Vec::new();
         let mut uses: Vec<Vec<(usize, f32)>> = Vec::new();
         for (ti, t) in themes.themes.iter().enumerate() {
+            let mut terms: Vec<(String, f32)> = t.keywords.clone();
             for (k, w) in &t.keywords {
-                let pi = match patterns.iter().position(|p| p == k) {
+                for p in parts(k) {
+                    if p.chars().count() < 2 || p == *k || !k.contains(p.as_str()) {
+                        continue;
+                    }
+                    if t.keywords.iter().any(|(o, _)| *o == p) {
+                        continue;
+                    }
+                    let pw = w * PART_WEIGHT;
+                    match terms.iter_mut().find(|(o, _)| *o == p) {
+                        Some(e) => e.1 = e.1.max(pw),
+                        None => terms.push((p, pw)),
+                    }
+                }
+            }
+            for (k, w) in terms {
+                let pi = match patterns.iter().position(|p| *p == k) {
                     Some(p) => p,
                     None => {
-                        patterns.push(k.clone());
+                        patterns.push(k);
                         uses.push(Vec::new());
                         patterns.len() - 1
                     }
                 };
-                uses[pi].push((ti, *w));
+                uses[pi].push((ti, w));
             }
         }
         let automaton = AhoCorasick::builder()
@@ -566,5 +592,34 @@ mod tests {
             .iter()
             .flat_map(|x| &x.relevance)
             .all(|r| (0.0..=1.0).contains(r)));
+    }
+
+    #[test]
+    fn a_keyword_s_parts_match_more_weakly_than_the_keyword() {
+        let themes = ThemeSet::parse(
+            Path::new("t.toml"),
+            "[[theme]]\nname = \"从严治党\"\nkeywords = [\"从严治党\"]\n",
+        )
+        .unwrap();
+        let seg = Segmenter::new();
+        let parts = seg.parts("从严治党");
+        assert!(parts.iter().any(|p| p == "治党"), "{parts:?}");
+        let docs: Vec<_> = ["坚持全面从严治党", "管党治党责任", "天气晴"]
+            .iter()
+            .map(|t| {
+                seg.document(&Submission {
+                    id: String::new(),
+                    title: String::new(),
+                    unit: String::new(),
+                    text: t.to_string(),
+                })
+            })
+            .collect();
+        let with = ThemeMatcher::with_parts(&themes, |k| seg.parts(k)).score(&docs);
+        let without = ThemeMatcher::new(&themes).score(&docs);
+        assert!(with[1].relevance[0] > 0.0);
+        assert!(with[0].relevance[0] > with[1].relevance[0]);
+        assert_eq!(without[1].relevance[0], 0.0);
+        assert!(with[1].matched[0].contains(&"治党".to_string()));
     }
 }
