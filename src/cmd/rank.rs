@@ -337,7 +337,11 @@ pub fn run(args: RankArgs) -> Result<()> {
             })
             .unzip();
         let screening = analyzer.assess_with(analysis, model.as_ref(), false);
-        for (i, a) in screening.assessments.iter().enumerate() {
+        // The output rows are built on all cores, then written in order.
+        let base = entries.len();
+        let indices: Vec<usize> = (0..screening.assessments.len()).collect();
+        let built: Vec<Vec<String>> = parallel_map(&indices, |&i| {
+            let a = &screening.assessments[i];
             let theme = a.best_theme();
             let mut row = vec![
                 ids[i].clone(),
@@ -349,7 +353,7 @@ pub fn run(args: RankArgs) -> Result<()> {
             row.extend(a.criteria.scores.iter().map(|c| format!("{:.3}", c.value)));
             row.push(Explanation::new(a, &screening.theme_names, &keyword_names).text);
             if decision_file.is_some() {
-                row.push(decision_name(decisions[entries.len()]));
+                row.push(decision_name(decisions[base + i]));
             }
             let cells = &rows[i].cells;
             row.extend(
@@ -357,6 +361,13 @@ pub fn run(args: RankArgs) -> Result<()> {
                     .iter()
                     .map(|&c| cells.get(c).cloned().unwrap_or_default()),
             );
+            row
+        });
+        for (a, (row, unit)) in screening
+            .assessments
+            .iter()
+            .zip(built.into_iter().zip(unit_ids))
+        {
             let (offset, len) = spill.push(&row).map_err(spill_error)?;
             entries.push(Entry {
                 offset,
@@ -365,8 +376,8 @@ pub fn run(args: RankArgs) -> Result<()> {
             });
             placements.push(Placement {
                 score: a.score,
-                theme: theme.map(|t| t as u16),
-                unit: unit_ids[i],
+                theme: a.best_theme().map(|t| t as u16),
+                unit,
                 duplicate_of: None,
             });
         }
@@ -408,6 +419,7 @@ pub fn run(args: RankArgs) -> Result<()> {
     // The model and the dictionary are done with: their memory serves what follows.
     drop(model);
     drop(analyzer);
+    super::release_free_memory();
     if let Some(finder) = duplicates.take() {
         let originals = finder.finish().map_err(spill_error)?;
         for (p, o) in placements.iter_mut().zip(originals) {
