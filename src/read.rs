@@ -1093,10 +1093,12 @@ fn resolve_columns(path: &Path, headers: &[String], options: &ReadOptions) -> Re
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn id_lines_keep_the_first_line_of_every_hash_across_merges() {
-        let mut ids = super::IdLines::default();
-        let n = 3 * super::IdLines::RECENT as u64 + 17;
+        let mut ids = IdLines::default();
+        let n = 3 * IdLines::RECENT as u64 + 17;
         // Hashes in a scrambled order, each seen twice: first on line k, later on line n + k.
         let hash = |k: u64| k.wrapping_mul(0x9e37_79b9_7f4a_7c15);
         for k in 0..n {
@@ -1108,8 +1110,6 @@ mod tests {
         }
         assert_eq!(ids.hashes.len() + ids.recent.len(), n as usize);
     }
-
-    use super::*;
 
     fn batch(csv: &[u8]) -> Result<Batch> {
         Batch::from_bytes(Path::new("t.csv"), csv, &ColumnOverrides::default())

@@ -195,15 +195,12 @@ impl Segmenter {
     /// The dictionary words inside `word` (jieba's search-mode cut), `word` itself left out:
     /// 从严治党 → 从严, 治党.
     pub fn parts(&self, word: &str) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .jieba
+        self.jieba
             .cut_for_search(word, false)
             .into_iter()
             .filter(|p| p.word != word)
             .map(|p| p.word.to_string())
-            .collect();
-        out.dedup();
-        out
+            .collect()
     }
 
     /// Segments many submissions on all cores, keeping their order.

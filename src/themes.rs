@@ -232,10 +232,8 @@ impl ThemeMatcher {
             let mut terms: Vec<(String, f32)> = t.keywords.clone();
             for (k, w) in &t.keywords {
                 for p in parts(k) {
-                    if p.chars().count() < 2 || p == *k || !k.contains(p.as_str()) {
-                        continue;
-                    }
-                    if t.keywords.iter().any(|(o, _)| *o == p) {
+                    let own_keyword = t.keywords.iter().any(|(o, _)| *o == p);
+                    if p.chars().count() < 2 || own_keyword || !k.contains(p.as_str()) {
                         continue;
                     }
                     let pw = w * PART_WEIGHT;
@@ -513,6 +511,21 @@ mod tests {
     use crate::read::Submission;
     use crate::segment::Segmenter;
 
+    /// Untitled submissions with these texts, segmented.
+    fn documents(seg: &Segmenter, texts: &[&str]) -> Vec<Document> {
+        texts
+            .iter()
+            .map(|t| {
+                seg.document(&Submission {
+                    id: String::new(),
+                    title: String::new(),
+                    unit: String::new(),
+                    text: t.to_string(),
+                })
+            })
+            .collect()
+    }
+
     #[test]
     fn built_in_themes_parse_and_hold_the_seed_themes() {
         let t = ThemeSet::built_in();
@@ -572,17 +585,7 @@ mod tests {
         )
         .unwrap();
         let seg = Segmenter::new();
-        let docs: Vec<_> = ["护林员守护生态二十年", "党支部召开会议", "天气晴"]
-            .iter()
-            .map(|t| {
-                seg.document(&Submission {
-                    id: String::new(),
-                    title: String::new(),
-                    unit: String::new(),
-                    text: t.to_string(),
-                })
-            })
-            .collect();
+        let docs = documents(&seg, &["护林员守护生态二十年", "党支部召开会议", "天气晴"]);
         let s = ThemeMatcher::new(&themes).score(&docs);
         assert_eq!(s[0].best(), Some(0));
         assert_eq!(s[1].best(), Some(1));
@@ -604,17 +607,7 @@ mod tests {
         let seg = Segmenter::new();
         let parts = seg.parts("从严治党");
         assert!(parts.iter().any(|p| p == "治党"), "{parts:?}");
-        let docs: Vec<_> = ["坚持全面从严治党", "管党治党责任", "天气晴"]
-            .iter()
-            .map(|t| {
-                seg.document(&Submission {
-                    id: String::new(),
-                    title: String::new(),
-                    unit: String::new(),
-                    text: t.to_string(),
-                })
-            })
-            .collect();
+        let docs = documents(&seg, &["坚持全面从严治党", "管党治党责任", "天气晴"]);
         let with = ThemeMatcher::with_parts(&themes, |k| seg.parts(k)).score(&docs);
         let without = ThemeMatcher::new(&themes).score(&docs);
         assert!(with[1].relevance[0] > 0.0);

@@ -340,7 +340,7 @@ pub fn run(args: RankArgs) -> Result<()> {
         // The output rows are built on all cores, then written in order.
         let base = entries.len();
         let indices: Vec<usize> = (0..screening.assessments.len()).collect();
-        let built: Vec<Vec<String>> = parallel_map(&indices, |&i| {
+        let built: Vec<(Vec<String>, Option<usize>)> = parallel_map(&indices, |&i| {
             let a = &screening.assessments[i];
             let theme = a.best_theme();
             let mut row = vec![
@@ -361,9 +361,9 @@ pub fn run(args: RankArgs) -> Result<()> {
                     .iter()
                     .map(|&c| cells.get(c).cloned().unwrap_or_default()),
             );
-            row
+            (row, theme)
         });
-        for (a, (row, unit)) in screening
+        for (a, ((row, theme), unit)) in screening
             .assessments
             .iter()
             .zip(built.into_iter().zip(unit_ids))
@@ -376,7 +376,7 @@ pub fn run(args: RankArgs) -> Result<()> {
             });
             placements.push(Placement {
                 score: a.score,
-                theme: a.best_theme().map(|t| t as u16),
+                theme: theme.map(|t| t as u16),
                 unit,
                 duplicate_of: None,
             });
