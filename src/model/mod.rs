@@ -22,7 +22,7 @@ use crate::criteria::CriteriaScores;
 use crate::error::{Error, Result};
 use crate::eval::average_precision;
 use crate::featurize::{
-    FeatureConfig, FeatureKeys, KeyIndex, SparseVec, Vocabulary, VocabularyFile,
+    prefetch, FeatureConfig, FeatureKeys, KeyIndex, SparseVec, Vocabulary, VocabularyFile,
 };
 use crate::segment::{parallel_map, Document};
 use crate::themes::{ThemeScores, ThemeSet};
@@ -613,8 +613,14 @@ impl SelectionModel {
         parallel_map(&rows, |&i| {
             let keys = FeatureKeys::of(&docs[i], &config);
             let (mut hits, mut theme_hits) = (Vec::with_capacity(keys.len()), Vec::new());
-            for (p, key) in keys.keys().enumerate() {
-                if let Some(at) = self.joint.index.position(key) {
+            let key_list: Vec<u64> = keys.keys().collect();
+            let positions = self.joint.index.positions(&key_list);
+            for p in 0..positions.len() {
+                if let Some(Some(ahead)) = positions.get(p + 8) {
+                    prefetch(&self.joint.selection[*ahead as usize]);
+                    prefetch(&self.joint.theme[*ahead as usize]);
+                }
+                if let Some(at) = positions[p] {
                     let (s, t) = (
                         self.joint.selection[at as usize],
                         self.joint.theme[at as usize],
@@ -692,7 +698,12 @@ impl SelectionModel {
                     let t = self.theme_models.len();
                     let mut margins: Vec<f32> =
                         self.theme_models.iter().map(|m| m.linear.bias).collect();
-                    for &(j, v) in tx {
+                    for (k, &(j, v)) in tx.iter().enumerate() {
+                        if let Some(&(ahead, _)) = tx.get(k + 4) {
+                            let at = ahead as usize * t;
+                            prefetch(&self.theme_weights[at]);
+                            prefetch(&self.theme_weights[at + t - 1]);
+                        }
                         let row = &self.theme_weights[j as usize * t..(j as usize + 1) * t];
                         for (m, w) in margins.iter_mut().zip(row) {
                             *m += w * v;
