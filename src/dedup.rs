@@ -196,7 +196,7 @@ fn normalize_into(raw: &str, out: &mut Vec<u32>) {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
         };
-        if c.is_alphanumeric() {
+        if crate::normalize::is_alphanumeric(c) {
             out.push(u32::from(c.to_ascii_lowercase()));
         }
     }

@@ -106,7 +106,7 @@ fn render(doc: &Document, o: &Occurrence) -> String {
             let s: String = doc
                 .text
                 .chars()
-                .filter(|c| c.is_alphanumeric())
+                .filter(|&c| crate::normalize::is_alphanumeric(c))
                 .skip(o.a as usize)
                 .take(o.b as usize)
                 .collect();
@@ -407,7 +407,11 @@ fn for_each_feature(doc: &Document, config: &FeatureConfig, mut emit: impl FnMut
     }
     if config.chars > 0.0 {
         let (lo, hi) = config.char_range;
-        let chars: Vec<char> = doc.text.chars().filter(|c| c.is_alphanumeric()).collect();
+        let chars: Vec<char> = doc
+            .text
+            .chars()
+            .filter(|&c| crate::normalize::is_alphanumeric(c))
+            .collect();
         for n in lo..=hi {
             for (start, w) in chars.windows(n).enumerate() {
                 let mut h = Fnv::new(CHAR);
@@ -455,7 +459,9 @@ fn story_shape(doc: &Document) -> Vec<String> {
     // "…——人名": the same profile title with the name last (in 2012–2017, 7 of the 16 such
     // titles were picks, against a base rate of 3 %).
     if let Some((_, tail)) = title.rsplit_once("——") {
-        if (2..=4).contains(&tail.chars().count()) && tail.chars().all(char::is_alphanumeric) {
+        if (2..=4).contains(&tail.chars().count())
+            && tail.chars().all(crate::normalize::is_alphanumeric)
+        {
             out.push("标题破折号短名".to_string());
         }
     }

@@ -32,9 +32,36 @@ fn fold(c: char) -> char {
     }
 }
 
+/// `c.is_alphanumeric()`, answered without the Unicode tables for ASCII and the CJK Unified
+/// Ideographs block (U+4E00–U+9FFF, every one of them a letter), which is nearly all of the
+/// text: the table lookup showed up at 3% of a ranking's time.
+#[inline]
+pub fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        true
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_alphanumeric_test_agrees_with_the_standard_library() {
+        let sample = (0u32..0x3_0000).filter_map(char::from_u32);
+        for c in sample {
+            assert_eq!(
+                is_alphanumeric(c),
+                c.is_alphanumeric(),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
 
     #[test]
     fn folds_full_width_and_collapses_space() {

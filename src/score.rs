@@ -200,7 +200,7 @@ impl Analyzer {
         let empty: Vec<bool> = analysis
             .docs
             .iter()
-            .map(|d| !d.text.chars().any(char::is_alphanumeric))
+            .map(|d| !d.text.chars().any(crate::normalize::is_alphanumeric))
             .collect();
         let assessments = analysis
             .themes

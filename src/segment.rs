@@ -162,7 +162,7 @@ impl Segmenter {
             .tag(&text, true)
             .into_iter()
             .filter_map(|t| {
-                let kind = if !t.word.chars().any(char::is_alphanumeric) {
+                let kind = if !t.word.chars().any(crate::normalize::is_alphanumeric) {
                     if t.word.trim().is_empty() {
                         return None;
                     }
