@@ -429,48 +429,74 @@ impl ThemeMatcher {
         if docs.len() < 4 * FEEDBACK_DOCS {
             return vec![Vec::new(); self.themes.themes.len()];
         }
-        let mut df: FxHashMap<&str, f32> = FxHashMap::default();
-        for d in docs {
-            let mut seen: Vec<&str> = d
-                .tokens
+        fn words(doc: &Document) -> Vec<&str> {
+            doc.tokens
                 .iter()
                 .filter(|t| t.kind == Kind::Content && t.end - t.start > 3)
-                .map(|t| d.word(t))
-                .collect();
-            seen.sort_unstable();
-            seen.dedup();
-            for w in seen {
-                *df.entry(w).or_default() += 1.0;
-            }
+                .map(|t| doc.word(t))
+                .collect()
         }
-        let mut out = Vec::new();
-        for (t, theme) in self.themes.themes.iter().enumerate() {
+        // Each theme's top documents and their words' weights.
+        let mut weights: Vec<Option<FxHashMap<&str, f32>>> = Vec::new();
+        for t in 0..self.themes.themes.len() {
             let mut order: Vec<usize> = (0..docs.len()).filter(|&d| raw[d][t] > 0.0).collect();
-            // Ties broken by the text, not the row: row order must not change any score.
-            order.sort_by(|&a, &b| {
-                raw[b][t]
-                    .total_cmp(&raw[a][t])
-                    .then_with(|| docs[a].text.cmp(&docs[b].text))
-            });
-            order.truncate(FEEDBACK_DOCS);
             if order.len() < FEEDBACK_DOCS {
-                out.push(Vec::new());
+                weights.push(None);
                 continue;
             }
+            // Ties broken by the text, not the row: row order must not change any score.
+            let by_score = |a: &usize, b: &usize| {
+                raw[*b][t]
+                    .total_cmp(&raw[*a][t])
+                    .then_with(|| docs[*a].text.cmp(&docs[*b].text))
+            };
+            if order.len() > FEEDBACK_DOCS {
+                order.select_nth_unstable_by(FEEDBACK_DOCS - 1, by_score);
+                order.truncate(FEEDBACK_DOCS);
+            }
+            order.sort_by(by_score);
             let mut weight: FxHashMap<&str, f32> = FxHashMap::default();
             for &d in &order {
-                let doc = &docs[d];
-                let words: Vec<&str> = doc
-                    .tokens
-                    .iter()
-                    .filter(|t| t.kind == Kind::Content && t.end - t.start > 3)
-                    .map(|t| doc.word(t))
-                    .collect();
+                let words = words(&docs[d]);
                 let len = words.len().max(1) as f32;
                 for w in words {
                     *weight.entry(w).or_default() += 1.0 / len;
                 }
             }
+            weights.push(Some(weight));
+        }
+        // Document frequencies of those words only, counted on all cores.
+        let mut candidates: FxHashMap<&str, usize> = FxHashMap::default();
+        for weight in weights.iter().flatten() {
+            for &w in weight.keys() {
+                let next = candidates.len();
+                candidates.entry(w).or_insert(next);
+            }
+        }
+        let per_doc: Vec<Vec<usize>> = parallel_map(docs, |d| {
+            let mut seen: Vec<usize> = d
+                .tokens
+                .iter()
+                .filter(|t| t.kind == Kind::Content && t.end - t.start > 3)
+                .filter_map(|t| candidates.get(d.word(t)).copied())
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            seen
+        });
+        let mut counts = vec![0f32; candidates.len()];
+        for seen in &per_doc {
+            for &c in seen {
+                counts[c] += 1.0;
+            }
+        }
+        let df = |w: &str| counts[candidates[w]];
+        let mut out = Vec::new();
+        for (theme, weight) in self.themes.themes.iter().zip(weights) {
+            let Some(weight) = weight else {
+                out.push(Vec::new());
+                continue;
+            };
             let mut scored: Vec<(&str, f32)> = weight
                 .into_iter()
                 .filter(|(w, _)| {
@@ -479,8 +505,8 @@ impl ThemeMatcher {
                         .iter()
                         .any(|(k, _)| k.contains(w) || w.contains(k.as_str()))
                 })
-                .filter(|(w, _)| df[w] >= 3.0 && df[w] <= n / 10.0)
-                .map(|(w, p)| (w, p * bm25_idf(n, df[w])))
+                .filter(|(w, _)| df(w) >= 3.0 && df(w) <= n / 10.0)
+                .map(|(w, p)| (w, p * bm25_idf(n, df(w))))
                 .collect();
             scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
             scored.truncate(FEEDBACK_TERMS);
@@ -491,7 +517,7 @@ impl ThemeMatcher {
                     .into_iter()
                     .map(|(w, s)| {
                         let weight = FEEDBACK_WEIGHT * keyword_total * s / total.max(1e-9);
-                        (w.to_string(), weight, bm25_idf(n, df[w]))
+                        (w.to_string(), weight, bm25_idf(n, df(w)))
                     })
                     .collect(),
             );
