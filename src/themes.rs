@@ -438,7 +438,7 @@ impl ThemeMatcher {
         }
         // Each theme's top documents and their words' weights.
         let mut weights: Vec<Option<FxHashMap<&str, f32>>> = Vec::new();
-        for t in 0..self.themes.themes.len() {
+        for (t, _) in self.themes.themes.iter().enumerate() {
             let mut order: Vec<usize> = (0..docs.len()).filter(|&d| raw[d][t] > 0.0).collect();
             if order.len() < FEEDBACK_DOCS {
                 weights.push(None);
