@@ -607,6 +607,39 @@ mod tests {
     }
 
     #[test]
+    fn repetition_counts_and_long_texts_are_normalized() {
+        let themes = ThemeSet::parse(
+            Path::new("t.toml"),
+            "[[theme]]\nname = \"生态\"\nkeywords = [\"护林\"]\n",
+        )
+        .unwrap();
+        let seg = Segmenter::new();
+        let passing =
+            "今天召开全体会议，会上总结了全年的工作，讨论了明年的计划，安排了春节期间的值班，\
+                       通报了安全生产的情况，也提到护林。";
+        let docs = documents(
+            &seg,
+            &[
+                "他护林三十年，护林的路走了几万里，护林站就是他的家，护林是他一辈子的事。",
+                "他护林三十年，山路走了几万里，小站就是他的家，这是他一辈子的事。",
+                passing,
+                "天气晴，气温回升。",
+                "农贸市场今天开业。",
+            ],
+        );
+        let r: Vec<f32> = ThemeMatcher::new(&themes)
+            .score(&docs)
+            .iter()
+            .map(|s| s.relevance[0])
+            .collect();
+        // A story that keeps naming the keyword beats one naming it once, which beats a
+        // long text that names it in passing.
+        assert!(r[0] > r[1], "{r:?}");
+        assert!(r[1] > r[2], "{r:?}");
+        assert!(r[2] > r[3] && r[3] == 0.0, "{r:?}");
+    }
+
+    #[test]
     fn matching_document_ranks_above_others_and_names_keywords() {
         let themes = ThemeSet::parse(
             Path::new("t.toml"),
