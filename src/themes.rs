@@ -555,6 +555,13 @@ mod tests {
             .collect()
     }
 
+    /// Scores `texts` against the themes of `toml` (keyword parts off).
+    fn scores(toml: &str, texts: &[&str]) -> Vec<ThemeScores> {
+        let themes = ThemeSet::parse(Path::new("t.toml"), toml).unwrap();
+        let docs = documents(&Segmenter::new(), texts);
+        ThemeMatcher::new(&themes).score(&docs)
+    }
+
     #[test]
     fn built_in_themes_parse_and_hold_the_seed_themes() {
         let t = ThemeSet::built_in();
@@ -608,30 +615,22 @@ mod tests {
 
     #[test]
     fn repetition_counts_and_long_texts_are_normalized() {
-        let themes = ThemeSet::parse(
-            Path::new("t.toml"),
+        let passing = "今天召开全体会议，会上总结了全年的工作，讨论了明年的计划，\
+                       安排了春节期间的值班，通报了安全生产的情况，也提到护林。";
+        let texts = [
+            "他护林三十年，护林的路走了几万里，护林站就是他的家，护林是他一辈子的事。",
+            "他护林三十年，山路走了几万里，小站就是他的家，这是他一辈子的事。",
+            passing,
+            "天气晴，气温回升。",
+            "农贸市场今天开业。",
+        ];
+        let r: Vec<f32> = scores(
             "[[theme]]\nname = \"生态\"\nkeywords = [\"护林\"]\n",
+            &texts,
         )
-        .unwrap();
-        let seg = Segmenter::new();
-        let passing =
-            "今天召开全体会议，会上总结了全年的工作，讨论了明年的计划，安排了春节期间的值班，\
-                       通报了安全生产的情况，也提到护林。";
-        let docs = documents(
-            &seg,
-            &[
-                "他护林三十年，护林的路走了几万里，护林站就是他的家，护林是他一辈子的事。",
-                "他护林三十年，山路走了几万里，小站就是他的家，这是他一辈子的事。",
-                passing,
-                "天气晴，气温回升。",
-                "农贸市场今天开业。",
-            ],
-        );
-        let r: Vec<f32> = ThemeMatcher::new(&themes)
-            .score(&docs)
-            .iter()
-            .map(|s| s.relevance[0])
-            .collect();
+        .iter()
+        .map(|s| s.relevance[0])
+        .collect();
         // A story that keeps naming the keyword beats one naming it once, which beats a
         // long text that names it in passing.
         assert!(r[0] > r[1], "{r:?}");
@@ -641,14 +640,10 @@ mod tests {
 
     #[test]
     fn matching_document_ranks_above_others_and_names_keywords() {
-        let themes = ThemeSet::parse(
-            Path::new("t.toml"),
+        let s = scores(
             "[[theme]]\nname = \"生态\"\nkeywords = [\"生态\", \"护林\"]\n[[theme]]\nname = \"党建\"\nkeywords = [\"党支部\"]\n",
-        )
-        .unwrap();
-        let seg = Segmenter::new();
-        let docs = documents(&seg, &["护林员守护生态二十年", "党支部召开会议", "天气晴"]);
-        let s = ThemeMatcher::new(&themes).score(&docs);
+            &["护林员守护生态二十年", "党支部召开会议", "天气晴"],
+        );
         assert_eq!(s[0].best(), Some(0));
         assert_eq!(s[1].best(), Some(1));
         assert_eq!(s[2].best(), None);
