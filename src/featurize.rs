@@ -538,9 +538,11 @@ impl Vocabulary {
         drop(all);
         let vocabulary = Vocabulary::from_parts(config.clone(), keys, idf);
         let xs = parallel_map(&per_doc, |counted| {
+            let keys: Vec<u64> = counted.iter().map(|e| e.0).collect();
             let mut entries: Vec<(u32, u8, u32)> = counted
                 .iter()
-                .filter_map(|&(key, ns, tf)| vocabulary.lookup(key).map(|i| (i, ns, tf)))
+                .zip(vocabulary.index.positions(&keys))
+                .filter_map(|(&(_, ns, tf), i)| i.map(|i| (i, ns, tf)))
                 .collect();
             entries.sort_unstable();
             vocabulary.weigh(&entries)
@@ -554,12 +556,6 @@ impl Vocabulary {
             index: KeyIndex::new(keys),
             idf,
         }
-    }
-
-    /// The index of the feature with this key.
-    #[inline]
-    fn lookup(&self, key: u64) -> Option<u32> {
-        self.index.position(key)
     }
 
     /// The features' keys, ascending (feature `i` has the `i`-th).
@@ -615,11 +611,13 @@ impl Vocabulary {
     /// [`Vocabulary::vectorize_keys`], and per entry of the vector the position in `keys` of
     /// one occurrence of it (see [`Vocabulary::names`]).
     pub fn vectorize_traced(&self, keys: &FeatureKeys) -> (SparseVec, Vec<u32>) {
-        let hits: Vec<(u32, u32)> = keys
-            .0
-            .iter()
+        let wanted: Vec<u64> = keys.0.iter().map(|o| o.key).collect();
+        let hits: Vec<(u32, u32)> = self
+            .index
+            .positions(&wanted)
+            .into_iter()
             .enumerate()
-            .filter_map(|(p, o)| self.lookup(o.key).map(|i| (i, p as u32)))
+            .filter_map(|(p, i)| i.map(|i| (i, p as u32)))
             .collect();
         self.vectorize_hits(hits, keys)
     }
