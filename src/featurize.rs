@@ -77,9 +77,9 @@ impl FeatureKeys {
         FeatureKeys(keys)
     }
 
-    /// The occurrences' keys, in order.
-    pub fn keys(&self) -> impl Iterator<Item = u64> + '_ {
-        self.0.iter().map(|o| o.key)
+    /// Each occurrence's position in `index` ([`KeyIndex::positions`]), in order.
+    pub fn positions(&self, index: &KeyIndex) -> Vec<Option<u32>> {
+        index.positions_by(&self.0, |o| o.key)
     }
 
     /// Number of occurrences.
@@ -199,20 +199,25 @@ impl KeyIndex {
     /// prefetched, so that the cache misses of neighbouring lookups overlap instead of
     /// following one another (the index is far larger than the cache).
     pub fn positions(&self, keys: &[u64]) -> Vec<Option<u32>> {
+        self.positions_by(keys, |&k| k)
+    }
+
+    /// [`KeyIndex::positions`] of the keys of `items` (no list of keys built first).
+    pub fn positions_by<T>(&self, items: &[T], key: impl Fn(&T) -> u64) -> Vec<Option<u32>> {
         const AHEAD: usize = 8;
         let bucket = |k: u64| (k >> self.shift) as usize;
-        let n = keys.len();
+        let n = items.len();
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
-            if let Some(&k) = keys.get(i + 2 * AHEAD) {
-                prefetch(&self.buckets[bucket(k)]);
+            if let Some(item) = items.get(i + 2 * AHEAD) {
+                prefetch(&self.buckets[bucket(key(item))]);
             }
-            if let Some(&k) = keys.get(i + AHEAD) {
-                if let Some(first) = self.keys.get(self.buckets[bucket(k)] as usize) {
+            if let Some(item) = items.get(i + AHEAD) {
+                if let Some(first) = self.keys.get(self.buckets[bucket(key(item))] as usize) {
                     prefetch(first);
                 }
             }
-            out.push(self.position(keys[i]));
+            out.push(self.position(key(&items[i])));
         }
         out
     }
@@ -538,10 +543,9 @@ impl Vocabulary {
         drop(all);
         let vocabulary = Vocabulary::from_parts(config.clone(), keys, idf);
         let xs = parallel_map(&per_doc, |counted| {
-            let keys: Vec<u64> = counted.iter().map(|e| e.0).collect();
             let mut entries: Vec<(u32, u8, u32)> = counted
                 .iter()
-                .zip(vocabulary.index.positions(&keys))
+                .zip(vocabulary.index.positions_by(counted, |e| e.0))
                 .filter_map(|(&(_, ns, tf), i)| i.map(|i| (i, ns, tf)))
                 .collect();
             entries.sort_unstable();
@@ -611,10 +615,8 @@ impl Vocabulary {
     /// [`Vocabulary::vectorize_keys`], and per entry of the vector the position in `keys` of
     /// one occurrence of it (see [`Vocabulary::names`]).
     pub fn vectorize_traced(&self, keys: &FeatureKeys) -> (SparseVec, Vec<u32>) {
-        let wanted: Vec<u64> = keys.0.iter().map(|o| o.key).collect();
-        let hits: Vec<(u32, u32)> = self
-            .index
-            .positions(&wanted)
+        let hits: Vec<(u32, u32)> = keys
+            .positions(&self.index)
             .into_iter()
             .enumerate()
             .filter_map(|(p, i)| i.map(|i| (i, p as u32)))

@@ -613,8 +613,7 @@ impl SelectionModel {
         parallel_map(&rows, |&i| {
             let keys = FeatureKeys::of(&docs[i], &config);
             let (mut hits, mut theme_hits) = (Vec::with_capacity(keys.len()), Vec::new());
-            let key_list: Vec<u64> = keys.keys().collect();
-            let positions = self.joint.index.positions(&key_list);
+            let positions = keys.positions(&self.joint.index);
             for p in 0..positions.len() {
                 if let Some(Some(ahead)) = positions.get(p + 8) {
                     prefetch(&self.joint.selection[*ahead as usize]);
