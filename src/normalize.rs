@@ -4,11 +4,18 @@
 /// Normalizes one piece of text (see the module doc).
 pub fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
+    normalize_into(&mut out, raw);
+    out
+}
+
+/// [`normalize`], appending to `out` (what is already there is left as it is).
+pub fn normalize_into(out: &mut String, raw: &str) {
+    let start = out.len();
     let mut pending_space = false;
     for c in raw.chars() {
         let c = fold(c);
         if c.is_whitespace() || c.is_control() {
-            pending_space = !out.is_empty();
+            pending_space = out.len() > start;
             continue;
         }
         if pending_space {
@@ -17,7 +24,6 @@ pub fn normalize(raw: &str) -> String {
         }
         out.push(c.to_ascii_lowercase());
     }
-    out
 }
 
 /// Full-width forms U+FF01..=U+FF5E map to ASCII; the ideographic space to a space.
@@ -71,6 +77,14 @@ mod tests {
     #[test]
     fn keeps_chinese_punctuation() {
         assert_eq!(normalize("他说：“好！”"), "他说：“好！”");
+    }
+
+    #[test]
+    fn appending_normalizes_each_piece_on_its_own() {
+        let mut out = String::from("标题");
+        normalize_into(&mut out, "  Ｇ２０ 峰会 ");
+        assert_eq!(out, "标题g20 峰会");
+        assert_eq!(&out["标题".len()..], normalize("  Ｇ２０ 峰会 "));
     }
 
     #[test]

@@ -70,9 +70,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let (mode, batches) = match (&args.input, &args.model, args.test.is_empty()) {
         (Some(input), None, true) => ("cross-validation", cross_validate(&args, input)?),
         (Some(input), None, false) => {
-            let train = args.input_args.read(input)?;
             let themes = args.input_args.theme_set()?;
-            let analyzer = args.input_args.analyzer(&themes)?;
+            let (train, analyzer) = args.input_args.read_with_analyzer(input, &themes)?;
             let label = args.label.as_deref().with_context(|| {
                 tr!(
                     "训练需要用 --label 指定入选列",
@@ -204,10 +203,9 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
             "--label COL is needed to cross-validate"
         )
     })?;
-    let batch = args.input_args.read(input)?;
-    let labels = batch.labels(label)?;
     let themes = args.input_args.theme_set()?;
-    let analyzer = args.input_args.analyzer(&themes)?;
+    let (batch, analyzer) = args.input_args.read_with_analyzer(input, &themes)?;
+    let labels = batch.labels(label)?;
     let k = args.folds as usize;
     let fold = stratified_folds(&labels, k, args.learn.seed);
     let analysis = analyzer.analyze(&batch.submissions());

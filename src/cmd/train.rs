@@ -34,9 +34,8 @@ pub struct TrainArgs {
 }
 
 pub fn run(args: TrainArgs) -> Result<()> {
-    let batch = args.input_args.read(&args.input)?;
     let themes = args.input_args.theme_set()?;
-    let analyzer = args.input_args.analyzer(&themes)?;
+    let (batch, analyzer) = args.input_args.read_with_analyzer(&args.input, &themes)?;
     // Keyword themes and criteria are computed only when the combiner uses them.
     let options = args.learn.options()?;
     let analysis = if options.use_criteria || options.use_themes {
