@@ -93,6 +93,13 @@ impl FeatureKeys {
     }
 }
 
+/// One lookup result for [`Vocabulary::vectorize_hits`]: `feature` found at `position` of a
+/// document's [`FeatureKeys`], packed into one sortable integer (feature first).
+#[inline]
+pub fn hit(feature: u32, position: u32) -> u64 {
+    (u64::from(feature) << 32) | u64::from(position)
+}
+
 /// The readable name of an occurrence (`w:党员`, `b:驻村 第一书记`, `c:党员`, `t:党员`,
 /// `s:标题人名冒号`), rendered from the document it was found in.
 fn render(doc: &Document, o: &Occurrence) -> String {
@@ -615,27 +622,24 @@ impl Vocabulary {
     /// [`Vocabulary::vectorize_keys`], and per entry of the vector the position in `keys` of
     /// one occurrence of it (see [`Vocabulary::names`]).
     pub fn vectorize_traced(&self, keys: &FeatureKeys) -> (SparseVec, Vec<u32>) {
-        let hits: Vec<(u32, u32)> = keys
+        let hits: Vec<u64> = keys
             .positions(&self.index)
             .into_iter()
             .enumerate()
-            .filter_map(|(p, i)| i.map(|i| (i, p as u32)))
+            .filter_map(|(p, i)| i.map(|i| hit(i, p as u32)))
             .collect();
         self.vectorize_hits(hits, keys)
     }
 
-    /// [`Vocabulary::vectorize_traced`] from lookups already made: `(feature, position in
-    /// keys)` per occurrence this vocabulary knows, in any order.
-    pub fn vectorize_hits(
-        &self,
-        mut hits: Vec<(u32, u32)>,
-        keys: &FeatureKeys,
-    ) -> (SparseVec, Vec<u32>) {
+    /// [`Vocabulary::vectorize_traced`] from lookups already made: a [`hit`] (feature, position
+    /// in `keys`) per occurrence this vocabulary knows, in any order.
+    pub fn vectorize_hits(&self, mut hits: Vec<u64>, keys: &FeatureKeys) -> (SparseVec, Vec<u32>) {
+        // One integer per hit sorts faster than a pair, in the same order.
         hits.sort_unstable();
         let mut counted = Vec::with_capacity(hits.len());
         let mut from = Vec::with_capacity(hits.len());
-        for run in hits.chunk_by(|a, b| a.0 == b.0) {
-            let (i, p) = run[0];
+        for run in hits.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let (i, p) = ((run[0] >> 32) as u32, run[0] as u32);
             counted.push((i, keys.0[p as usize].ns, run.len() as u32));
             from.push(p);
         }

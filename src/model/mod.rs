@@ -22,7 +22,7 @@ use crate::criteria::CriteriaScores;
 use crate::error::{Error, Result};
 use crate::eval::average_precision;
 use crate::featurize::{
-    prefetch, FeatureConfig, FeatureKeys, KeyIndex, SparseVec, Vocabulary, VocabularyFile,
+    hit, prefetch, FeatureConfig, FeatureKeys, KeyIndex, SparseVec, Vocabulary, VocabularyFile,
 };
 use crate::segment::{parallel_map, Document};
 use crate::themes::{ThemeScores, ThemeSet};
@@ -625,10 +625,10 @@ impl SelectionModel {
                         self.joint.theme[at as usize],
                     );
                     if s != JointIndex::NONE {
-                        hits.push((s, p as u32));
+                        hits.push(hit(s, p as u32));
                     }
                     if t != JointIndex::NONE {
-                        theme_hits.push((t, p as u32));
+                        theme_hits.push(hit(t, p as u32));
                     }
                 }
             }
