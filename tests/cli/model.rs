@@ -311,3 +311,32 @@ fn a_batch_scored_in_chunks_gets_the_same_model_scores() {
     let scores = chunked.scores();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
 }
+
+// `train` reads its input while the dictionary builds: an error on either side still stops
+// it, and when both are bad the input's error comes first, as when they ran in turn.
+#[test]
+fn train_reports_a_bad_dictionary_while_reading_a_good_file() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    env.write("dict.txt", "驻村 abc\n");
+    let err = env.fails(&[
+        "train", "past.csv", "--label", "入选", "-o", "m.json", "--dict", "dict.txt",
+    ]);
+    assert_contains("stderr", &err, "dict.txt：第 1 行");
+    assert!(!env.exists("m.json"), "no model is written");
+}
+
+#[test]
+fn train_with_a_bad_file_and_a_bad_dictionary_names_the_file_first() {
+    let env = Env::new();
+    env.write("past.csv", "标题,内容,入选\n只有两格,x\n");
+    env.write("dict.txt", "驻村 abc\n");
+    let err = env.fails(&[
+        "train", "past.csv", "--label", "入选", "-o", "m.json", "--dict", "dict.txt",
+    ]);
+    assert_contains("stderr", &err, "past.csv：第 2 行");
+    assert!(
+        !err.contains("dict.txt"),
+        "the reading error comes first:\n{err}"
+    );
+}
