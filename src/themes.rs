@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -258,7 +258,10 @@ impl ThemeMatcher {
                 uses[pi].push((ti, w));
             }
         }
+        // A full DFA: a few hundred short keywords make a small table, and it searches
+        // faster than the default NFA on every document.
         let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .expect("keywords are plain strings");
