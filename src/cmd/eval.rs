@@ -70,8 +70,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let (mode, batches) = match (&args.input, &args.model, args.test.is_empty()) {
         (Some(input), None, true) => ("cross-validation", cross_validate(&args, input)?),
         (Some(input), None, false) => {
-            let themes = args.input_args.theme_set()?;
-            let (train, analyzer) = args.input_args.read_with_analyzer(input, &themes)?;
+            let (train, analyzer) = args.input_args.read_with_analyzer(input)?;
             let label = args.label.as_deref().with_context(|| {
                 tr!(
                     "训练需要用 --label 指定入选列",
@@ -79,8 +78,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 )
             })?;
             let analysis = analyzer.analyze(&train.submissions());
-            let model =
-                fit(&train, &analysis, &themes, label, &args.learn)?.with_pick_rate(args.pick_rate);
+            let model = fit(&train, &analysis, analyzer.themes(), label, &args.learn)?
+                .with_pick_rate(args.pick_rate);
             let t = model.training();
             let (c, per_c, ap, combiner) = (t.chosen_c, &t.cv_ap_per_c, t.cv_ap, model.combiner());
             eprintln!(
@@ -203,8 +202,7 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
             "--label COL is needed to cross-validate"
         )
     })?;
-    let themes = args.input_args.theme_set()?;
-    let (batch, analyzer) = args.input_args.read_with_analyzer(input, &themes)?;
+    let (batch, analyzer) = args.input_args.read_with_analyzer(input)?;
     let labels = batch.labels(label)?;
     let k = args.folds as usize;
     let fold = stratified_folds(&labels, k, args.learn.seed);
@@ -225,7 +223,7 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
         let model = fit(
             &train,
             &analysis.subset(&train_rows),
-            &themes,
+            analyzer.themes(),
             label,
             &args.learn,
         )?

@@ -257,12 +257,13 @@ impl InputArgs {
         Ok(Analyzer::new(self.segmenter()?, themes))
     }
 
-    /// [`InputArgs::read`] and [`InputArgs::analyzer`] at the same time: reading a large file
-    /// and building jieba's dictionary are both serial, so each gets a core. A reading error
-    /// is reported first, as when the two ran one after the other.
-    fn read_with_analyzer(&self, path: &Path, themes: &ThemeSet) -> Result<(Batch, Analyzer)> {
+    /// [`InputArgs::read`] beside [`InputArgs::theme_set`] and [`InputArgs::analyzer`]:
+    /// reading a large file and building jieba's dictionary are both serial, so each gets a
+    /// core. Errors come in the order the three had when they ran one after the other: the
+    /// file, then the themes file, then the dictionary. The themes are the analyzer's.
+    fn read_with_analyzer(&self, path: &Path) -> Result<(Batch, Analyzer)> {
         let (batch, analyzer) = std::thread::scope(|scope| {
-            let analyzer = scope.spawn(|| self.analyzer(themes));
+            let analyzer = scope.spawn(|| self.analyzer(&self.theme_set()?));
             let batch = self.read(path);
             let analyzer = analyzer
                 .join()

@@ -34,8 +34,7 @@ pub struct TrainArgs {
 }
 
 pub fn run(args: TrainArgs) -> Result<()> {
-    let themes = args.input_args.theme_set()?;
-    let (batch, analyzer) = args.input_args.read_with_analyzer(&args.input, &themes)?;
+    let (batch, analyzer) = args.input_args.read_with_analyzer(&args.input)?;
     // Keyword themes and criteria are computed only when the combiner uses them.
     let options = args.learn.options()?;
     let analysis = if options.use_criteria || options.use_themes {

@@ -340,3 +340,25 @@ fn train_with_a_bad_file_and_a_bad_dictionary_names_the_file_first() {
         "the reading error comes first:\n{err}"
     );
 }
+
+#[test]
+fn train_with_a_bad_file_and_a_bad_themes_file_names_the_file_first() {
+    let env = Env::new();
+    env.write("past.csv", "标题,内容,入选\n只有两格,x\n");
+    env.write("themes.toml", "这不是 toml = = \n");
+    let err = env.fails(&[
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "-o",
+        "m.json",
+        "--themes",
+        "themes.toml",
+    ]);
+    assert_contains("stderr", &err, "past.csv：第 2 行");
+    assert!(
+        !err.contains("themes.toml"),
+        "the reading error comes first:\n{err}"
+    );
+}
