@@ -2,10 +2,10 @@
 //! [0, 1] with the evidence that produced it. Counts saturate (1 − e^(−x/s)) so that one more
 //! name or quote matters less the more a text already has.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::segment::{Document, Kind, Pos};
-use crate::themes::ThemeScores;
+use crate::themes::{keyword_automaton, ThemeScores};
 
 /// The criteria, in output order.
 pub const CRITERIA: [&str; 4] = ["真实性", "吸引力", "教育性", "主题鲜明"];
@@ -174,13 +174,7 @@ impl Criteria {
         ] {
             cues.extend(words.iter().map(|w| (cue, *w)));
         }
-        // A full DFA: a few hundred short keywords make a small table, and it searches
-        // faster than the default NFA on every document.
-        let automaton = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(cues.iter().map(|c| c.1))
-            .expect("lexicon words are plain strings");
+        let automaton = keyword_automaton(cues.iter().map(|c| c.1), MatchKind::LeftmostLongest);
         Criteria { automaton, cues }
     }
 

@@ -258,13 +258,7 @@ impl ThemeMatcher {
                 uses[pi].push((ti, w));
             }
         }
-        // A full DFA: a few hundred short keywords make a small table, and it searches
-        // faster than the default NFA on every document.
-        let automaton = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .expect("keywords are plain strings");
+        let automaton = keyword_automaton(&patterns, MatchKind::Standard);
         ThemeMatcher {
             themes: themes.clone(),
             automaton,
@@ -533,6 +527,20 @@ impl ThemeMatcher {
 }
 
 /// Okapi BM25's IDF in the non-negative (Lucene) form.
+/// The automaton that finds keywords in a document's text, for the themes and the criteria
+/// alike. A full DFA: a few hundred short keywords make a small table, and it searches faster
+/// than aho-corasick's default NFA on every document.
+pub(crate) fn keyword_automaton<P: AsRef<[u8]>>(
+    patterns: impl IntoIterator<Item = P>,
+    kind: MatchKind,
+) -> AhoCorasick {
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .match_kind(kind)
+        .build(patterns)
+        .expect("keywords are plain strings, well under the DFA's size limit")
+}
+
 fn bm25_idf(n: f32, df: f32) -> f32 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
