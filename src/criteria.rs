@@ -389,6 +389,17 @@ mod tests {
     }
 
     #[test]
+    fn authenticity_names_people_not_words_jieba_tags_as_names() {
+        // jieba's dictionary tags 文明, 友谊 and 卫星 nr; only 黄文秀 is a person.
+        let s = assess("弘扬文明新风，两国的友谊很深，卫星发射成功。黄文秀说：“我是党员。”");
+        let evidence = &s.scores[0].evidence;
+        assert!(evidence.contains("人物黄文秀"), "{evidence}");
+        for word in ["文明", "友谊", "卫星"] {
+            assert!(!evidence.contains(word), "{word} in {evidence}");
+        }
+    }
+
+    #[test]
     fn clarity_is_best_minus_runner_up() {
         let s = assess("会议");
         assert!((s.scores[3].value - 0.6).abs() < 1e-6);

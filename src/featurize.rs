@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::segment::{parallel_map, Document, Kind, Pos};
+use crate::segment::{parallel_map, Document, Kind};
 
 /// A sparse vector: `(feature index, value)` pairs, sorted by index, no repeats.
 pub type SparseVec = Vec<(u32, f32)>;
@@ -463,7 +463,7 @@ fn story_shape(doc: &Document) -> Vec<String> {
         }
         if title_tokens
             .iter()
-            .any(|t| t.pos == Pos::Person && (t.end as usize) <= colon)
+            .any(|t| t.pos.tagged_person() && (t.end as usize) <= colon)
         {
             out.push("标题人名冒号".to_string());
         }
@@ -477,7 +477,7 @@ fn story_shape(doc: &Document) -> Vec<String> {
             out.push("标题破折号短名".to_string());
         }
     }
-    if title_tokens.iter().any(|t| t.pos == Pos::Person) {
+    if title_tokens.iter().any(|t| t.pos.tagged_person()) {
         out.push("标题人名".to_string());
     }
     if title.contains('“') {
@@ -493,7 +493,7 @@ fn story_shape(doc: &Document) -> Vec<String> {
     let mut persons: Vec<&str> = doc
         .tokens
         .iter()
-        .filter(|t| t.pos == Pos::Person && t.end - t.start >= 6)
+        .filter(|t| t.pos.tagged_person() && t.end - t.start >= 6)
         .map(|t| doc.word(t))
         .collect();
     persons.sort_unstable();
