@@ -11,7 +11,9 @@
 //! top `step` undecided rows, learn, re-rank, until every pick is found.
 
 use crate::featurize::{FeatureConfig, SparseVec, Vocabulary};
-use crate::model::learn::{fit_nb, fit_svm_warm, sigmoid, LinearModel, Loss, Rng, SvmParams};
+use crate::model::learn::{
+    fit_nb, fit_svm_warm, sigmoid, LinearModel, Loss, Problem, Rng, SvmParams,
+};
 use crate::segment::Document;
 
 /// A staff decision on one row.
@@ -219,18 +221,16 @@ impl Loop {
         let y: Vec<bool> = self.labels.iter().map(|l| *l == Some(true)).collect();
         let cost = self.costs(&self.decided, &y);
         let params = self.params();
-        let fit = fit_svm_warm(
-            &self.xs,
-            &self.decided,
-            &y,
-            &cost,
-            self.n_features,
-            &params,
-            &self.decided_offsets,
-            &mut self.alpha,
-        );
+        let problem = Problem {
+            xs: &self.xs,
+            rows: &self.decided,
+            y: &y,
+            cost: &cost,
+            n_features: self.n_features,
+        };
+        let fit = fit_svm_warm(&problem, &params, &self.decided_offsets, &mut self.alpha);
         if self.options.nb_weight > 0.0 {
-            let nb = fit_nb(&self.xs, &self.decided, &y, &cost, self.n_features, 0.1);
+            let nb = fit_nb(&problem, 0.1);
             let spread = |f: &dyn Fn(&SparseVec) -> f32| {
                 let v: Vec<f32> = self.xs.iter().map(f).collect();
                 let mean = v.iter().sum::<f32>() / v.len().max(1) as f32;
@@ -315,16 +315,14 @@ impl Loop {
             let offsets: Vec<f32> = train.iter().map(|&k| self.decided_offsets[k]).collect();
             let cost = self.costs(&rows, &y);
             let mut alpha = vec![0f64; rows.len()];
-            let fit = fit_svm_warm(
-                &self.xs,
-                &rows,
-                &y,
-                &cost,
-                self.n_features,
-                &params,
-                &offsets,
-                &mut alpha,
-            );
+            let problem = Problem {
+                xs: &self.xs,
+                rows: &rows,
+                y: &y,
+                cost: &cost,
+                n_features: self.n_features,
+            };
+            let fit = fit_svm_warm(&problem, &params, &offsets, &mut alpha);
             for k in (0..self.decided.len()).filter(|&k| fold[k] == f) {
                 held_out[k] = self.margin(Some(&fit), self.decided[k]);
             }

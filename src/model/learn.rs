@@ -97,32 +97,42 @@ impl Rng {
     }
 }
 
+/// What a fit learns from: the feature vectors, which of them are fitted (`rows`), every
+/// row's label (`y`, indexed by row like `xs`), and one cost per fitted row (`cost[k]` for row
+/// `rows[k]`: the factor on C, or on naive Bayes' counts, from class balance × recency).
+#[derive(Debug, Clone, Copy)]
+pub struct Problem<'a> {
+    /// Feature vectors of every row.
+    pub xs: &'a [SparseVec],
+    /// The rows fitted.
+    pub rows: &'a [usize],
+    /// Label of every row.
+    pub y: &'a [bool],
+    /// Cost of each fitted row.
+    pub cost: &'a [f32],
+    /// Dimension of the feature space.
+    pub n_features: usize,
+}
+
 /// Fits the linear text model with the loss `params` names (see [`fit_svm`], [`fit_logistic`]).
-pub fn fit_linear(
-    xs: &[SparseVec],
-    rows: &[usize],
-    y: &[bool],
-    cost: &[f32],
-    n_features: usize,
-    params: &SvmParams,
-) -> LinearModel {
+pub fn fit_linear(problem: &Problem, params: &SvmParams) -> LinearModel {
     match params.loss {
-        Loss::SquaredHinge => fit_svm(xs, rows, y, cost, n_features, params),
-        Loss::Logistic => fit_logistic(xs, rows, y, cost, n_features, params),
+        Loss::SquaredHinge => fit_svm(problem, params),
+        Loss::Logistic => fit_logistic(problem, params),
     }
 }
 
 /// Fits L2-regularized logistic regression by dual coordinate descent with a one-variable
 /// Newton step per coordinate (Yu, Huang & Lin 2011, liblinear's `L2R_LR_DUAL`). `cost[k]`
 /// scales C for row `rows[k]`; the intercept is an extra always-one feature.
-pub fn fit_logistic(
-    xs: &[SparseVec],
-    rows: &[usize],
-    y: &[bool],
-    cost: &[f32],
-    n_features: usize,
-    params: &SvmParams,
-) -> LinearModel {
+pub fn fit_logistic(problem: &Problem, params: &SvmParams) -> LinearModel {
+    let Problem {
+        xs,
+        rows,
+        y,
+        cost,
+        n_features,
+    } = *problem;
     let n = rows.len();
     let upper: Vec<f64> = (0..n).map(|k| params.c as f64 * cost[k] as f64).collect();
     let sq: Vec<f64> = (0..n)
@@ -208,16 +218,9 @@ pub fn fit_logistic(
 
 /// Fits an L2-loss linear SVM by dual coordinate descent. `cost[k]` scales C for row `rows[k]`
 /// (class balance × recency); the intercept is an extra always-one feature, as in liblinear.
-pub fn fit_svm(
-    xs: &[SparseVec],
-    rows: &[usize],
-    y: &[bool],
-    cost: &[f32],
-    n_features: usize,
-    params: &SvmParams,
-) -> LinearModel {
-    let mut alpha = vec![0f64; rows.len()];
-    svm_dual(xs, rows, y, cost, n_features, params, &[], &mut alpha)
+pub fn fit_svm(problem: &Problem, params: &SvmParams) -> LinearModel {
+    let mut alpha = vec![0f64; problem.rows.len()];
+    svm_dual(problem, params, &[], &mut alpha)
 }
 
 /// [`fit_svm`] with a fixed offset added to each row's margin (`offsets[k]` for row `rows[k]`;
@@ -225,44 +228,31 @@ pub fn fit_svm(
 /// solution in `alpha` (one per row; rows appended since the last fit start at 0, which is
 /// feasible) and leaving the new solution there: a fit after a few more decisions costs a few
 /// passes.
-#[allow(clippy::too_many_arguments)]
 pub fn fit_svm_warm(
-    xs: &[SparseVec],
-    rows: &[usize],
-    y: &[bool],
-    cost: &[f32],
-    n_features: usize,
+    problem: &Problem,
     params: &SvmParams,
     offsets: &[f32],
     alpha: &mut [f64],
 ) -> LinearModel {
-    svm_dual(xs, rows, y, cost, n_features, params, offsets, alpha)
+    svm_dual(problem, params, offsets, alpha)
 }
 
 /// Fits the SVM for each C of an ascending grid, each fit starting from the previous one's
 /// dual solution (a feasible point, since the squared-hinge dual is only bounded below): the
 /// path costs little more than its largest C alone. Other losses fit each C from scratch.
-pub fn fit_path(
-    xs: &[SparseVec],
-    rows: &[usize],
-    y: &[bool],
-    cost: &[f32],
-    n_features: usize,
-    params: &SvmParams,
-    grid: &[f32],
-) -> Vec<LinearModel> {
+pub fn fit_path(problem: &Problem, params: &SvmParams, grid: &[f32]) -> Vec<LinearModel> {
     let mut order: Vec<usize> = (0..grid.len()).collect();
     order.sort_by(|&a, &b| grid[a].total_cmp(&grid[b]));
     let mut out: Vec<Option<LinearModel>> = vec![None; grid.len()];
-    let mut alpha = vec![0f64; rows.len()];
+    let mut alpha = vec![0f64; problem.rows.len()];
     for i in order {
         let p = SvmParams {
             c: grid[i],
             ..*params
         };
         out[i] = Some(match params.loss {
-            Loss::SquaredHinge => svm_dual(xs, rows, y, cost, n_features, &p, &[], &mut alpha),
-            Loss::Logistic => fit_logistic(xs, rows, y, cost, n_features, &p),
+            Loss::SquaredHinge => svm_dual(problem, &p, &[], &mut alpha),
+            Loss::Logistic => fit_logistic(problem, &p),
         });
     }
     out.into_iter()
@@ -278,17 +268,19 @@ pub fn fit_path(
 /// in `f64`): half the memory traffic of liblinear's doubles; the fitted weights differ from
 /// a double-precision fit only in their last digits, and no measured figure moved
 /// (BENCHMARKS.md, "Speed").
-#[allow(clippy::too_many_arguments)]
 fn svm_dual(
-    xs: &[SparseVec],
-    rows: &[usize],
-    y: &[bool],
-    cost: &[f32],
-    n_features: usize,
+    problem: &Problem,
     params: &SvmParams,
     offsets: &[f32],
     alpha: &mut [f64],
 ) -> LinearModel {
+    let Problem {
+        xs,
+        rows,
+        y,
+        cost,
+        n_features,
+    } = *problem;
     const EPS: f64 = 0.1;
     let n = rows.len();
     let mut w = vec![0f32; n_features];
@@ -387,14 +379,14 @@ fn svm_dual(
 
 /// Fits multinomial naive Bayes on non-negative features; the result scores the log-odds
 /// `x · log(p/q) + log prior ratio`, the same order as P(picked | x).
-pub fn fit_nb(
-    xs: &[SparseVec],
-    rows: &[usize],
-    y: &[bool],
-    weight: &[f32],
-    n_features: usize,
-    alpha: f32,
-) -> LinearModel {
+pub fn fit_nb(problem: &Problem, alpha: f32) -> LinearModel {
+    let Problem {
+        xs,
+        rows,
+        y,
+        cost: weight,
+        n_features,
+    } = *problem;
     let mut p = vec![alpha as f64; n_features];
     let mut q = vec![alpha as f64; n_features];
     let (mut wp, mut wq) = (0f64, 0f64);
@@ -554,7 +546,16 @@ mod tests {
             max_epochs: 200,
             seed: 1,
         };
-        let m = fit_linear(&xs, &rows, &y, &cost, 3, &params);
+        let m = fit_linear(
+            &Problem {
+                xs: &xs,
+                rows: &rows,
+                y: &y,
+                cost: &cost,
+                n_features: 3,
+            },
+            &params,
+        );
         for (x, &label) in xs.iter().zip(&y) {
             assert_eq!(m.margin(x) > 0.0, label, "{loss:?} C={c}: {m:?}");
         }
@@ -587,8 +588,26 @@ mod tests {
             seed: 7,
         };
         assert_eq!(
-            fit_svm(&xs, &rows, &y, &cost, 3, &p),
-            fit_svm(&xs, &rows, &y, &cost, 3, &p)
+            fit_svm(
+                &Problem {
+                    xs: &xs,
+                    rows: &rows,
+                    y: &y,
+                    cost: &cost,
+                    n_features: 3
+                },
+                &p
+            ),
+            fit_svm(
+                &Problem {
+                    xs: &xs,
+                    rows: &rows,
+                    y: &y,
+                    cost: &cost,
+                    n_features: 3
+                },
+                &p
+            )
         );
     }
 
@@ -616,9 +635,28 @@ mod tests {
             seed: 1,
         };
         let grid = [3.0, 0.1, 1.0];
-        let path = fit_path(&xs, &rows, &y, &cost, 40, &p, &grid);
+        let path = fit_path(
+            &Problem {
+                xs: &xs,
+                rows: &rows,
+                y: &y,
+                cost: &cost,
+                n_features: 40,
+            },
+            &p,
+            &grid,
+        );
         for (c, warm) in grid.iter().zip(&path) {
-            let cold = fit_svm(&xs, &rows, &y, &cost, 40, &SvmParams { c: *c, ..p });
+            let cold = fit_svm(
+                &Problem {
+                    xs: &xs,
+                    rows: &rows,
+                    y: &y,
+                    cost: &cost,
+                    n_features: 40,
+                },
+                &SvmParams { c: *c, ..p },
+            );
             for x in &xs {
                 let (a, b) = (warm.margin(x), cold.margin(x));
                 assert!((a - b).abs() < 0.05, "C={c}: {a} vs {b}");
@@ -631,7 +669,16 @@ mod tests {
     fn nb_weights_point_the_right_way() {
         let (xs, y) = toy();
         let rows: Vec<usize> = (0..xs.len()).collect();
-        let m = fit_nb(&xs, &rows, &y, &vec![1.0; rows.len()], 3, 0.1);
+        let m = fit_nb(
+            &Problem {
+                xs: &xs,
+                rows: &rows,
+                y: &y,
+                cost: &vec![1.0; rows.len()],
+                n_features: 3,
+            },
+            0.1,
+        );
         assert!(m.weights[0] > 0.0 && m.weights[1] < 0.0);
         assert!(m.weights[2].abs() < m.weights[0].abs());
     }

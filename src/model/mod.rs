@@ -27,7 +27,8 @@ use crate::featurize::{
 use crate::segment::{parallel_map, Document};
 use crate::themes::{ThemeScores, ThemeSet};
 use learn::{
-    fit_linear, fit_nb, fit_path, sigmoid, stratified_folds, LinearModel, Loss, Stacker, SvmParams,
+    fit_linear, fit_nb, fit_path, sigmoid, stratified_folds, LinearModel, Loss, Problem, Stacker,
+    SvmParams,
 };
 
 /// Marks a xuanti model file.
@@ -487,15 +488,14 @@ impl SelectionModel {
         let mut best: Option<(f32, f64, Vec<f32>)> = None;
         let path = splits.margins_path(&xs, |train| {
             let cost = costs(set.labels, &recency, train);
-            fit_path(
-                &xs,
-                train,
-                set.labels,
-                &cost,
-                nf,
-                &svm_params(1.0),
-                &options.c_grid,
-            )
+            let problem = Problem {
+                xs: &xs,
+                rows: train,
+                y: set.labels,
+                cost: &cost,
+                n_features: nf,
+            };
+            fit_path(&problem, &svm_params(1.0), &options.c_grid)
         });
         for (&c, oof) in options.c_grid.iter().zip(path) {
             let ap = splits.mean_ap(&oof, set.labels);
@@ -508,7 +508,14 @@ impl SelectionModel {
         let oof_nb = options.use_nb.then(|| {
             splits.margins(&xs, |train| {
                 let w: Vec<f32> = train.iter().map(|&r| recency[r]).collect();
-                fit_nb(&xs, train, set.labels, &w, nf, options.nb_alpha)
+                let problem = Problem {
+                    xs: &xs,
+                    rows: train,
+                    y: set.labels,
+                    cost: &w,
+                    n_features: nf,
+                };
+                fit_nb(&problem, options.nb_alpha)
             })
         });
         // The combiner learns from held-out scores only: what a fresh batch looks like.
@@ -536,10 +543,21 @@ impl SelectionModel {
 
         let all: Vec<usize> = (0..n).collect();
         let cost = costs(set.labels, &recency, &all);
-        let svm = fit_linear(&xs, &all, set.labels, &cost, nf, &svm_params(chosen_c));
-        let nb = options
-            .use_nb
-            .then(|| fit_nb(&xs, &all, set.labels, &recency, nf, options.nb_alpha));
+        let problem = Problem {
+            xs: &xs,
+            rows: &all,
+            y: set.labels,
+            cost: &cost,
+            n_features: nf,
+        };
+        let svm = fit_linear(&problem, &svm_params(chosen_c));
+        let nb = options.use_nb.then(|| {
+            let problem = Problem {
+                cost: &recency,
+                ..problem
+            };
+            fit_nb(&problem, options.nb_alpha)
+        });
         let (theme_vocabulary, theme_models) = match set.theme_labels {
             Some(labels) => {
                 let (vocabulary, models) = train_themes(set.docs, labels, options);
@@ -1030,7 +1048,14 @@ fn train_themes(
         let mut best: Option<(f32, f64, Vec<f32>)> = None;
         let path = splits.margins_path(&sub, |train| {
             let cost = costs(&y, &ones, train);
-            fit_path(&sub, train, &y, &cost, nf, &params(1.0), &options.c_grid)
+            let problem = Problem {
+                xs: &sub,
+                rows: train,
+                y: &y,
+                cost: &cost,
+                n_features: nf,
+            };
+            fit_path(&problem, &params(1.0), &options.c_grid)
         });
         for (&c, oof) in options.c_grid.iter().zip(path) {
             let ap = splits.mean_ap(&oof, &y);
@@ -1041,7 +1066,14 @@ fn train_themes(
         let (c, cv_ap, oof) = best.expect("the C grid is not empty");
         let all: Vec<usize> = (0..sub.len()).collect();
         let cost = costs(&y, &ones, &all);
-        let linear = fit_linear(&sub, &all, &y, &cost, nf, &params(c));
+        let problem = Problem {
+            xs: &sub,
+            rows: &all,
+            y: &y,
+            cost: &cost,
+            n_features: nf,
+        };
+        let linear = fit_linear(&problem, &params(c));
         let z: Vec<Vec<f32>> = oof.iter().map(|&m| vec![m]).collect();
         let platt = Stacker::fit(vec![name.clone()], &z, &y, 1.0);
         Some(ThemeModel {
