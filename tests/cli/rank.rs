@@ -95,6 +95,24 @@ fn reasons_name_the_best_theme_of_a_strong_story() {
 }
 
 #[test]
+fn reasons_list_people_not_words_jieba_tags_as_names() {
+    // jieba's dictionary tags 文明, 友谊 and 卫星 as person names (nr); the 真实性 evidence
+    // must name the one person here and none of them.
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        "编号,标题,内容\nA1,文明新风进万家,弘扬文明新风，邻里友谊更深了。村支书张建国说：“卫星电视也装上了。”\n",
+    );
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv"]));
+    let reasons = &ranked.rows[0][ranked.col("reasons")];
+    let people = reasons
+        .split_once("人物")
+        .and_then(|(_, rest)| rest.split(['，', '）']).next())
+        .unwrap_or_else(|| panic!("no 人物 in reasons: {reasons}"));
+    assert_same("people in the 真实性 evidence", "张建国", people);
+}
+
+#[test]
 fn top_n_keeps_the_first_n_rows() {
     let (_, all) = rank_fixture(&[]);
     let (_, top) = rank_fixture(&["--top", "3"]);
