@@ -140,16 +140,16 @@ impl Segmenter {
         // it tags a word that is not in the dictionary, and every other thread waits for it.
         // Done here beside the dictionary build, on a second thread, it costs no wall time
         // later, in the middle of the batch's segmentation.
-        let jieba = std::thread::scope(|scope| {
+        let (jieba, user_names) = std::thread::scope(|scope| {
             scope.spawn(|| Jieba::empty().tag("王小二说", true).len());
             let mut jieba = Jieba::new();
-            add_entries(
+            let names = add_entries(
                 &mut jieba,
                 Path::new("data/userdict.txt"),
                 USER_DICT.as_bytes(),
             )
             .expect("the built-in dictionary is checked by a unit test");
-            jieba
+            (jieba, names)
         });
         let stop_words = STOP_WORDS
             .lines()
@@ -157,10 +157,12 @@ impl Segmenter {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(str::to_string)
             .collect();
+        let mut names = Names::new();
+        names.user.extend(user_names);
         Segmenter {
             jieba,
             stop_words,
-            names: Names::new(),
+            names,
         }
     }
 
@@ -168,7 +170,8 @@ impl Segmenter {
     pub fn with_dict(path: &Path) -> Result<Segmenter> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let mut segmenter = Segmenter::new();
-        add_entries(&mut segmenter.jieba, path, &bytes)?;
+        let names = add_entries(&mut segmenter.jieba, path, &bytes)?;
+        segmenter.names.user.extend(names);
         Ok(segmenter)
     }
 
@@ -241,10 +244,13 @@ impl Segmenter {
 /// or 小 / 老 and a surname (老李); and, when jieba's dictionary holds the word itself, it is not a
 /// two-character word (高峰, 权威) nor a three-character one that starts with a dictionary word
 /// (安全法, 张家口) or ends in a common one (高水平, 强降雨). Foreign names (特朗普) are not
-/// counted: a 大地走红 story is about people at home.
+/// counted: a 大地走红 story is about people at home. A word the user dictionary (`--dict`)
+/// tags `nr` is a name whatever its shape, so a rare surname is one line there (仉振华 nr).
 struct Names {
     single: FxHashSet<char>,
     compound: FxHashSet<[char; 2]>,
+    /// Words a user dictionary tags `nr*`: names whatever their shape (a rare surname).
+    user: FxHashSet<String>,
 }
 
 impl Names {
@@ -252,6 +258,7 @@ impl Names {
         let mut names = Names {
             single: FxHashSet::default(),
             compound: FxHashSet::default(),
+            user: FxHashSet::default(),
         };
         for line in SURNAMES.lines().map(str::trim) {
             let chars: Vec<char> = line.chars().collect();
@@ -274,6 +281,9 @@ impl Names {
         const FOREIGN: &str = "斯尔姆蒂拉尼格索夫耶奥";
         /// Last characters of places and bodies (王坝村, 张家港).
         const NOT_LAST: &str = "村镇乡县市省区街路寺庄屯沟港湾岛桥楼院园所站厂局委会队部馆";
+        if self.user.contains(word) {
+            return true;
+        }
         let mut chars = [' '; 4];
         let mut n = 0;
         for c in word.chars() {
@@ -350,17 +360,22 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
 }
 
 /// Adds `word [freq] [tag]` lines; a missing frequency is computed so the word stays whole.
-fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<()> {
+/// Returns the words tagged `nr*`: names the dictionary's author vouches for.
+fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<String>> {
+    let mut names = Vec::new();
     for (i, line) in bytes.lines().enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
         let line = line.trim_start_matches('\u{feff}').trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let mut parts = line.split_whitespace();
+        let mut parts = line.split_whitespace().peekable();
         let word = parts.next().unwrap_or_default();
-        let freq = match parts.next() {
+        // As in jieba's own user dictionaries, the frequency may be left out before a tag
+        // (`红枫湖镇 ns`): a second field of letters alone is the tag.
+        let freq = match parts.peek() {
             None => None,
+            Some(f) if f.bytes().all(|b| b.is_ascii_alphabetic()) => None,
             Some(f) => Some(f.parse::<usize>().map_err(|_| Error::Dictionary {
                 path: path.to_path_buf(),
                 line: i + 1,
@@ -371,6 +386,9 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<()> {
                 ),
             })?),
         };
+        if freq.is_some() {
+            parts.next();
+        }
         let tag = parts.next();
         if parts.next().is_some() {
             return Err(Error::Dictionary {
@@ -386,8 +404,11 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<()> {
         // A word without a frequency gets one high enough to keep it whole.
         let freq = freq.filter(|&f| f > 0);
         jieba.add_word(word, freq.or(Some(jieba.suggest_freq(word).max(1))), tag);
+        if tag.is_some_and(|t| t.starts_with("nr")) {
+            names.push(word.to_string());
+        }
     }
-    Ok(())
+    Ok(names)
 }
 
 #[cfg(test)]
@@ -445,6 +466,22 @@ mod tests {
     }
 
     #[test]
+    fn user_dictionary_takes_a_tag_without_a_frequency() {
+        // The form `xuanti init`'s userdict.txt shows, and jieba's own user dictionaries use.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.txt");
+        std::fs::write(&path, "红枫湖畔守护队 nz\n板凳议事会 20000 nz\n守河人 30\n").unwrap();
+        let seg = Segmenter::with_dict(&path).unwrap();
+        let w = words(&seg, "红枫湖畔守护队和板凳议事会的守河人");
+        for term in ["红枫湖畔守护队", "板凳议事会", "守河人"] {
+            assert!(w.iter().any(|x| x == term), "{term} split: {w:?}");
+        }
+        std::fs::write(&path, "好词 1x n\n").unwrap();
+        let e = Segmenter::with_dict(&path).unwrap_err().to_string();
+        assert!(e.contains("第 1 行") && e.contains("好词 1x n"), "{e}");
+    }
+
+    #[test]
     fn user_dictionary_words_stay_whole() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("d.txt");
@@ -491,6 +528,17 @@ mod tests {
         ] {
             assert!(!is_name(word), "{word} is not a name");
         }
+    }
+
+    #[test]
+    fn a_user_dictionary_can_vouch_for_a_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.txt");
+        // 仉 is not among the built-in surnames.
+        std::fs::write(&path, "仉振华 nr\n").unwrap();
+        let seg = Segmenter::with_dict(&path).unwrap();
+        assert!(seg.names.is_name(&seg.jieba, "仉振华"));
+        assert!(!Segmenter::new().names.is_name(&seg.jieba, "仉振华"));
     }
 
     #[test]

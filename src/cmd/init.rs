@@ -49,10 +49,11 @@ const USER_DICT: &str = "\
 # 内置词典（党建、乡村振兴等领域词）总会加载；本文件补充本地的地名、单位名和提法，
 # 使分词不把它们切碎。用法：xuanti rank 申报表.xlsx --dict userdict.txt
 #
-# 例（去掉行首的 # 即生效）：
+# 例（去掉行首的 # 即生效；人名标 nr，姓氏少见的名字也会算作“真实性”里的人物）：
 # 红枫湖镇 ns
 # 骑手驿站 nz
 # 板凳议事会 20000 nz
+# 仉振华 nr
 ";
 
 pub fn run(args: InitArgs) -> Result<()> {

@@ -223,11 +223,11 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "bad dictionary line",
-        files: &[("in.csv", SUBMISSIONS), ("dict.txt", "驻村 abc\n")],
+        files: &[("in.csv", SUBMISSIONS), ("dict.txt", "驻村 5x\n")],
         args: &["rank", "in.csv", "--dict", "dict.txt"],
         code: 1,
-        zh: &["dict.txt：第 1 行：词频不是整数", "：“驻村 abc”"],
-        en: &["dict.txt: line 1: the frequency is not a whole number", ": '驻村 abc'"],
+        zh: &["dict.txt：第 1 行：词频不是整数", "：“驻村 5x”"],
+        en: &["dict.txt: line 1: the frequency is not a whole number", ": '驻村 5x'"],
     },
     Case {
         name: "output over the input",

@@ -318,7 +318,7 @@ fn a_batch_scored_in_chunks_gets_the_same_model_scores() {
 fn train_reports_a_bad_dictionary_while_reading_a_good_file() {
     let env = Env::new();
     env.write("past.csv", PAST);
-    env.write("dict.txt", "驻村 abc\n");
+    env.write("dict.txt", "驻村 5x\n");
     let err = env.fails(&[
         "train", "past.csv", "--label", "入选", "-o", "m.json", "--dict", "dict.txt",
     ]);
@@ -330,7 +330,7 @@ fn train_reports_a_bad_dictionary_while_reading_a_good_file() {
 fn train_with_a_bad_file_and_a_bad_dictionary_names_the_file_first() {
     let env = Env::new();
     env.write("past.csv", "标题,内容,入选\n只有两格,x\n");
-    env.write("dict.txt", "驻村 abc\n");
+    env.write("dict.txt", "驻村 5x\n");
     let err = env.fails(&[
         "train", "past.csv", "--label", "入选", "-o", "m.json", "--dict", "dict.txt",
     ]);

@@ -281,6 +281,17 @@ fn init_writes_editable_files_that_xuanti_reads_back() {
             "start/userdict.txt",
         ]),
     );
+    // Its examples, uncommented as its comments say, load too (each line is a form staff copy).
+    let examples: String = env
+        .read("start/userdict.txt")
+        .lines()
+        .filter_map(|l| l.strip_prefix("# "))
+        .filter(|l| l.split_whitespace().count() >= 2 && !l.contains('：'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(examples.lines().count() >= 4, "examples: {examples}");
+    env.write("examples.txt", &examples);
+    env.ok(&["rank", "in.csv", "--dict", "examples.txt"]);
     // The blank forms have the columns xuanti reads: filled in, they rank.
     let header = Ranked::parse(
         env.ok(&["rank", "start/素材申报表.xlsx"])
