@@ -584,6 +584,32 @@ impl BatchReader {
     }
 }
 
+/// A small text file staff edit by hand (a themes file, a user dictionary) as a string: with a
+/// BOM, in its encoding; otherwise UTF-8, or GB18030 when that decodes it with fewer errors
+/// (the GBK that Notepad and WPS save on Chinese Windows), as for a CSV. `Err` holds the byte
+/// offset of the first sequence that does not decode.
+pub fn decode_text(bytes: &[u8]) -> std::result::Result<String, usize> {
+    let encoding = detect_encoding(bytes, true);
+    let skip = encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, n)| n);
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let body = &bytes[skip..];
+    let mut text = String::with_capacity(body.len() * 3 / 2 + 4);
+    let mut at = 0;
+    loop {
+        text.reserve(body.len() - at + 4);
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&body[at..], &mut text, true);
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => break,
+            encoding_rs::DecoderResult::OutputFull => at += read,
+            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                return Err(skip + at + read - bad as usize - after as usize);
+            }
+        }
+    }
+    Ok(text)
+}
+
 /// A BOM's encoding; else UTF-8 or GB18030 (the superset of GBK that Excel and WPS write on
 /// Chinese Windows), whichever finds fewer undecodable sequences in the first megabyte
 /// (UTF-8 on a tie). A UTF-8 file with a stray bad byte stays UTF-8, and the error then
@@ -1094,6 +1120,26 @@ fn resolve_columns(path: &Path, headers: &[String], options: &ReadOptions) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hand_edited_text_files_decode_from_utf8_gbk_or_a_bom() {
+        let text = "[[theme]]\nname = \"红色文化\"\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let mut bom = b"\xef\xbb\xbf".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        let mut utf16_bom = b"\xff\xfe".to_vec();
+        utf16_bom.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        for (what, bytes) in [
+            ("UTF-8", text.as_bytes().to_vec()),
+            ("GBK", gbk.into_owned()),
+            ("UTF-8 with BOM", bom),
+            ("UTF-16 with BOM", utf16_bom),
+        ] {
+            assert_eq!(decode_text(&bytes).as_deref(), Ok(text), "{what}");
+        }
+        // Bytes neither encoding reads: the offset of the first bad one.
+        assert_eq!(decode_text(b"ok\n\xff\xff\xff"), Err(3));
+    }
 
     #[test]
     fn id_lines_keep_the_first_line_of_every_hash_across_merges() {

@@ -1,7 +1,6 @@
 //! Normalized text → [`Document`]: jieba-rs words with a coarse part of speech, each marked as
 //! content, stop word or punctuation. One [`Segmenter`] per process, shared across threads.
 
-use std::io::BufRead;
 use std::path::Path;
 
 use jieba_rs::Jieba;
@@ -362,10 +361,30 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
 /// Adds `word [freq] [tag]` lines; a missing frequency is computed so the word stays whole.
 /// Returns the words tagged `nr*`: names the dictionary's author vouches for.
 fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<String>> {
+    let text = crate::read::decode_text(bytes).map_err(|at| {
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| at + p);
+        Error::Dictionary {
+            path: path.to_path_buf(),
+            line: bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1,
+            value: String::from_utf8_lossy(&bytes[start..end])
+                .trim()
+                .to_string(),
+            message: crate::tr!(
+                "既不是 UTF-8 也不是 GBK 编码（第 {at} 个字节）",
+                "neither UTF-8 nor GBK (byte {at})"
+            ),
+        }
+    })?;
     let mut names = Vec::new();
-    for (i, line) in bytes.lines().enumerate() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        let line = line.trim_start_matches('\u{feff}').trim();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }

@@ -84,15 +84,14 @@ impl ThemeSet {
     /// Reads a themes file.
     pub fn read(path: &Path) -> Result<ThemeSet> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8(bytes).map_err(|e| Error::Themes {
+        let text = crate::read::decode_text(&bytes).map_err(|at| Error::Themes {
             path: path.to_path_buf(),
             message: crate::tr!(
-                "不是 UTF-8 编码（第 {} 个字节）",
-                "not UTF-8 (byte {})",
-                e.utf8_error().valid_up_to()
+                "既不是 UTF-8 也不是 GBK 编码（第 {at} 个字节）",
+                "neither UTF-8 nor GBK (byte {at})"
             ),
         })?;
-        ThemeSet::parse(path, text.trim_start_matches('\u{feff}'))
+        ThemeSet::parse(path, &text)
     }
 
     /// Parses themes TOML; `path` is used in messages.

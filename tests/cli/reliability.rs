@@ -321,3 +321,38 @@ fn interrupting_a_run_leaves_no_output_behind() {
         .collect();
     assert!(left.is_empty(), "left behind after Ctrl-C: {left:?}");
 }
+
+#[test]
+fn gbk_themes_file_and_user_dictionary_work_like_utf8_ones() {
+    // Notepad and WPS on Chinese Windows may save the files staff edit in GBK.
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let themes = "[[theme]]\nname = \"红色文化\"\nkeywords = [\"红军\", \"长征\"]\n";
+    let dict = "红枫湖镇 ns\n板凳议事会 20000 nz\n";
+    env.write("themes.toml", themes);
+    env.write("dict.txt", dict);
+    env.write("themes-gbk.toml", encoding_rs::GBK.encode(themes).0);
+    env.write("dict-gbk.txt", encoding_rs::GBK.encode(dict).0);
+    let utf8 = env.ok(&[
+        "rank",
+        "in.csv",
+        "--themes",
+        "themes.toml",
+        "--dict",
+        "dict.txt",
+    ]);
+    let gbk = env.ok(&[
+        "rank",
+        "in.csv",
+        "--themes",
+        "themes-gbk.toml",
+        "--dict",
+        "dict-gbk.txt",
+    ]);
+    assert_same("ranking with GBK files", utf8, gbk);
+    // Bytes that are neither: the line and the byte are named.
+    env.write("bad.txt", b"\xe5\xa5\xbd\xe8\xaf\x8d n\n\xff\xff n\n");
+    let err = env.fails(&["rank", "in.csv", "--dict", "bad.txt"]);
+    assert_contains("stderr", &err, "bad.txt：第 2 行");
+    assert_contains("stderr", &err, "第 9 个字节");
+}
