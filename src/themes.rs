@@ -101,9 +101,25 @@ impl ThemeSet {
             message,
         };
         let file: ThemesToml = toml::from_str(text).map_err(|e| {
+            // Full-width punctuation typed with a Chinese input method is the usual slip: name
+            // it when the line the parser stopped at has some.
+            let line = e.span().map_or("", |span| {
+                let start = text[..span.start.min(text.len())]
+                    .rfind('\n')
+                    .map_or(0, |p| p + 1);
+                text[start..].lines().next().unwrap_or("")
+            });
+            let hint = if line.contains(['，', '“', '”', '［', '］', '＝', '：']) {
+                crate::tr!(
+                    "\n提示：这一行有中文标点；TOML 的逗号、引号、方括号和等号要用英文半角（, \" [ ] =）",
+                    "\nhint: this line has full-width punctuation; TOML's commas, quotes, brackets and equals signs are ASCII (, \" [ ] =)"
+                )
+            } else {
+                String::new()
+            };
             let e = e.to_string();
             let e = e.trim();
-            err(crate::tr!("TOML 格式有误：{e}", "{e}"))
+            err(crate::tr!("TOML 格式有误：{e}{hint}", "{e}{hint}"))
         })?;
         if file.theme.is_empty() {
             return Err(err(crate::tr!(
@@ -621,6 +637,15 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("t.toml：TOML 格式有误："), "{e}");
+        assert!(!e.contains("中文标点"), "{e}");
+        // A Chinese comma between keywords gets a hint.
+        let e = ThemeSet::parse(
+            Path::new("t.toml"),
+            "[[theme]]\nname = \"红色\"\nkeywords = [\"红军\"，\"长征\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("中文标点"), "{e}");
     }
 
     #[test]
