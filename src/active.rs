@@ -33,19 +33,23 @@ pub struct NotADecision;
 
 impl Decision {
     /// Reads a decision cell: 入选 / 不入选 / 待定 (and their usual variants: 是/否, 选/不选,
-    /// 1/0, yes/no, pending), or `Ok(None)` for an empty cell. Anything else is `Err`.
+    /// 1/0, √/×, yes/no, pending; the same pick and reject words as a training label,
+    /// [`crate::read::parse_label`]), or `Ok(None)` for an empty cell. Anything else is `Err`.
     pub fn parse(value: &str) -> Result<Option<Decision>, NotADecision> {
         let v = value.trim().to_lowercase();
-        Ok(Some(match v.as_str() {
-            "" => return Ok(None),
-            "入选" | "是" | "选" | "选用" | "采用" | "1" | "yes" | "y" | "pick" | "picked" => {
-                Decision::Pick
-            }
-            "不入选" | "未入选" | "否" | "不选" | "不选用" | "不采用" | "落选" | "0" | "no"
-            | "n" | "reject" | "rejected" => Decision::Reject,
-            "待定" | "待议" | "再议" | "?" | "？" | "pending" | "maybe" => Decision::Pending,
-            _ => return Err(NotADecision),
-        }))
+        if v.is_empty() {
+            return Ok(None);
+        }
+        match crate::read::parse_label(&v) {
+            Some(true) => Ok(Some(Decision::Pick)),
+            Some(false) => Ok(Some(Decision::Reject)),
+            None => match v.as_str() {
+                "待定" | "待议" | "再议" | "?" | "？" | "pending" | "maybe" => {
+                    Ok(Some(Decision::Pending))
+                }
+                _ => Err(NotADecision),
+            },
+        }
     }
 
     /// The label a decision teaches: picked, not picked, or nothing.
@@ -509,6 +513,8 @@ mod tests {
         assert_eq!(Decision::parse("入选"), Ok(Some(Decision::Pick)));
         assert_eq!(Decision::parse(" 不入选 "), Ok(Some(Decision::Reject)));
         assert_eq!(Decision::parse("待定"), Ok(Some(Decision::Pending)));
+        assert_eq!(Decision::parse("√"), Ok(Some(Decision::Pick)));
+        assert_eq!(Decision::parse("×"), Ok(Some(Decision::Reject)));
         assert_eq!(Decision::parse(""), Ok(None));
         assert_eq!(Decision::parse("也许吧"), Err(NotADecision));
         assert_eq!(Decision::Pending.label(), None);

@@ -927,8 +927,8 @@ impl Batch {
                     column: self.headers[col].clone(),
                     value: value.to_string(),
                     message: crate::tr!(
-                        "不是入选标记（请用 1/0、true/false、yes/no、是/否、入选/未入选、Y/N）",
-                        "not a label (use 1/0, true/false, yes/no, 是/否, 入选/未入选, Y/N)"
+                        "不是入选标记（请用 入选/不入选、是/否、1/0、√/×、yes/no）",
+                        "not a label (use 入选/不入选, 是/否, 1/0, √/×, yes/no)"
                     ),
                 })
             })
@@ -946,13 +946,43 @@ impl Batch {
     }
 }
 
-/// Reads a selection label: 1/0, true/false, yes/no, 是/否, 入选/未入选, Y/N (case-insensitive,
-/// surrounding spaces ignored). Anything else, an empty cell included, is `None`.
+/// The spellings of "picked" that a label or decision cell may hold (compared trimmed and
+/// lower-cased): what staff write in Excel or WPS, ticks included.
+pub const PICK_WORDS: &[&str] = &[
+    "入选", "是", "选", "选用", "采用", "1", "true", "yes", "y", "pick", "picked", "√", "✓", "✔",
+];
+/// The spellings of "not picked".
+pub const REJECT_WORDS: &[&str] = &[
+    "不入选",
+    "未入选",
+    "否",
+    "不选",
+    "不选用",
+    "不采用",
+    "落选",
+    "0",
+    "false",
+    "no",
+    "n",
+    "reject",
+    "rejected",
+    "×",
+    "✗",
+    "✘",
+];
+
+/// Reads a selection label: any of [`PICK_WORDS`] or [`REJECT_WORDS`] (入选 / 不入选, 是 / 否,
+/// 1 / 0, true / false, yes / no, √ / ×; case-insensitive, surrounding spaces ignored), so
+/// that the decisions of a round (`rank --decisions`) train the next one as they are.
+/// Anything else, an empty cell or 待定 included, is `None`.
 pub fn parse_label(value: &str) -> Option<bool> {
-    match value.trim().to_lowercase().as_str() {
-        "1" | "true" | "yes" | "y" | "是" | "入选" => Some(true),
-        "0" | "false" | "no" | "n" | "否" | "未入选" => Some(false),
-        _ => None,
+    let v = value.trim().to_lowercase();
+    if PICK_WORDS.contains(&v.as_str()) {
+        Some(true)
+    } else if REJECT_WORDS.contains(&v.as_str()) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -1320,9 +1350,13 @@ mod tests {
             ("入选", true),
             ("未入选", false),
             ("y", true),
+            ("不入选", false),
+            (" √ ", true),
+            ("×", false),
         ] {
             assert_eq!(parse_label(v), Some(want), "{v}");
         }
         assert_eq!(parse_label(""), None);
+        assert_eq!(parse_label("待定"), None);
     }
 }

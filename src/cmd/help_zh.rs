@@ -111,7 +111,7 @@ const ARGS: &[(&[&str], &str, &str)] = &[
     (
         &["train"],
         "label",
-        "入选列：1/0、true/false、yes/no、是/否、入选/未入选、Y/N。",
+        "入选列：入选/不入选、是/否、1/0、√/×、true/false、yes/no、Y/N。",
     ),
     (&["train"], "output", "要写出的模型文件。"),
     // eval

@@ -21,7 +21,7 @@ pub const DEFAULT_MODEL: &str = "models/xuanti-model.json";
 pub struct TrainArgs {
     /// Past submissions (CSV, UTF-8 or GBK) with a picked/not-picked column.
     input: PathBuf,
-    /// The picked column: 1/0, true/false, yes/no, 是/否, 入选/未入选, Y/N.
+    /// The picked column: 入选/不入选, 是/否, 1/0, √/×, true/false, yes/no, Y/N.
     #[arg(long, value_name = "COL")]
     label: String,
     /// Model file to write.

@@ -75,7 +75,7 @@ fn help_is_chinese_by_default_and_names_the_english_flags() {
     assert_contains(
         "train --help",
         &env.ok(&["train", "--help"]),
-        "入选列：1/0、true/false",
+        "入选列：入选/不入选、是/否",
     );
     assert_contains(
         "eval --help",
@@ -277,7 +277,7 @@ fn bad_label_and_date_cells_name_file_row_column_and_value_in_both_languages() {
     assert_contains(
         "stderr",
         &err,
-        "past.csv：第 5 行“入选”列：不是入选标记（请用 1/0、true/false、yes/no、是/否、入选/未入选、Y/N）：“也许”",
+        "past.csv：第 5 行“入选”列：不是入选标记（请用 入选/不入选、是/否、1/0、√/×、yes/no）：“也许”",
     );
     let env = Env::english();
     env.write("past.csv", &bad);
@@ -285,7 +285,7 @@ fn bad_label_and_date_cells_name_file_row_column_and_value_in_both_languages() {
     assert_contains(
         "stderr",
         &err,
-        "past.csv: row 5, column '入选': not a label (use 1/0, true/false, yes/no, 是/否, 入选/未入选, Y/N): '也许'",
+        "past.csv: row 5, column '入选': not a label (use 入选/不入选, 是/否, 1/0, √/×, yes/no): '也许'",
     );
 }
 

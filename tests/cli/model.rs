@@ -362,3 +362,47 @@ fn train_with_a_bad_file_and_a_bad_themes_file_names_the_file_first() {
         "the reading error comes first:\n{err}"
     );
 }
+
+#[test]
+fn a_rounds_decision_words_train_like_yes_and_no() {
+    // Last round's file, marked 入选 / 不入选 (and ticks) with `rank --decisions`, is next
+    // round's training data as it stands.
+    let env = trained(&[]);
+    let marked: String = PAST
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut cells: Vec<String> = line.split(',').map(String::from).collect();
+            if i > 0 {
+                // The 入选 column, the fifth: 是 / 否 written as a round's decisions are.
+                cells[4] = match (cells[4].as_str(), i % 2) {
+                    ("是", 0) => "入选",
+                    ("是", _) => "√",
+                    ("否", 0) => "不入选",
+                    ("否", _) => "×",
+                    (other, _) => panic!("unexpected label {other}"),
+                }
+                .to_string();
+            }
+            cells.join(",") + "\n"
+        })
+        .collect();
+    assert!(
+        marked.contains("不入选") && marked.contains('√'),
+        "{marked}"
+    );
+    env.write("marked.csv", marked);
+    env.ok(&[
+        "train",
+        "marked.csv",
+        "--label",
+        "入选",
+        "-o",
+        "marked.json",
+    ]);
+    assert_same(
+        "ranking with the model trained on decision words",
+        env.ok(&["rank", "in.csv", "--model", "model.json"]),
+        env.ok(&["rank", "in.csv", "--model", "marked.json"]),
+    );
+}
