@@ -43,12 +43,8 @@ impl Decision {
         match crate::read::parse_label(&v) {
             Some(true) => Ok(Some(Decision::Pick)),
             Some(false) => Ok(Some(Decision::Reject)),
-            None => match v.as_str() {
-                "待定" | "待议" | "再议" | "?" | "？" | "pending" | "maybe" => {
-                    Ok(Some(Decision::Pending))
-                }
-                _ => Err(NotADecision),
-            },
+            None if crate::read::PENDING_WORDS.contains(&v.as_str()) => Ok(Some(Decision::Pending)),
+            None => Err(NotADecision),
         }
     }
 

@@ -914,6 +914,34 @@ impl Batch {
             .collect()
     }
 
+    /// Applies `how` to the rows whose cell in column `name` is empty or one of
+    /// [`PENDING_WORDS`] (dropping them, or marking them not picked); returns how many there
+    /// were. Other cells are left for [`Batch::labels`] to judge.
+    pub fn resolve_unmarked(&mut self, name: &str, how: Unmarked) -> Result<usize> {
+        let col = self.column(name)?;
+        let unmarked = |row: &Row| {
+            let v = row
+                .cells
+                .get(col)
+                .map(|c| c.trim().to_lowercase())
+                .unwrap_or_default();
+            v.is_empty() || PENDING_WORDS.contains(&v.as_str())
+        };
+        let count = self.rows.iter().filter(|r| unmarked(r)).count();
+        match how {
+            Unmarked::Skip => self.rows.retain(|r| !unmarked(r)),
+            Unmarked::Reject => {
+                for row in self.rows.iter_mut().filter(|r| unmarked(r)) {
+                    if row.cells.len() <= col {
+                        row.cells.resize(col + 1, String::new());
+                    }
+                    row.cells[col] = "0".to_string();
+                }
+            }
+        }
+        Ok(count)
+    }
+
     /// Reads a 0/1 label from every row of column `name` (see [`parse_label`]).
     pub fn labels(&self, name: &str) -> Result<Vec<bool>> {
         let col = self.column(name)?;
@@ -970,6 +998,18 @@ pub const REJECT_WORDS: &[&str] = &[
     "✗",
     "✘",
 ];
+
+/// The spellings of "not decided yet" in a decision cell (待定).
+pub const PENDING_WORDS: &[&str] = &["待定", "待议", "再议", "?", "？", "pending", "maybe"];
+
+/// What `train` does with a row whose label cell is empty or pending (待定).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unmarked {
+    /// Leave the row out of training.
+    Skip,
+    /// Take it as not picked: a finished round often marks only its picks.
+    Reject,
+}
 
 /// Reads a selection label: any of [`PICK_WORDS`] or [`REJECT_WORDS`] (入选 / 不入选, 是 / 否,
 /// 1 / 0, true / false, yes / no, √ / ×; case-insensitive, surrounding spaces ignored), so
@@ -1340,6 +1380,28 @@ mod tests {
             e.contains("第 3 行") && e.contains("“入选”列") && e.contains("“也许”"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn unmarked_rows_are_skipped_or_taken_as_rejects() {
+        let text = "标题,入选\n甲,是\n乙,\n丙,待定\n丁,否\n戊,也许\n";
+        let mut skip = batch(text.as_bytes()).unwrap();
+        assert_eq!(skip.resolve_unmarked("入选", Unmarked::Skip).unwrap(), 2);
+        let titles: Vec<String> = skip.submissions().into_iter().map(|s| s.title).collect();
+        assert_eq!(titles, ["甲", "丁", "戊"]);
+        // A value that is neither marked nor unmarked is still for `labels` to reject.
+        assert!(skip
+            .labels("入选")
+            .unwrap_err()
+            .to_string()
+            .contains("也许"));
+        let mut reject = batch(text.as_bytes()).unwrap();
+        assert_eq!(
+            reject.resolve_unmarked("入选", Unmarked::Reject).unwrap(),
+            2
+        );
+        reject.rows.pop();
+        assert_eq!(reject.labels("入选").unwrap(), [true, false, false, false]);
     }
 
     #[test]

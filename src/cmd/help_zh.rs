@@ -114,6 +114,11 @@ const ARGS: &[(&[&str], &str, &str)] = &[
         "入选列：入选/不入选、是/否、1/0、√/×、true/false、yes/no、Y/N。",
     ),
     (&["train"], "output", "要写出的模型文件。"),
+    (
+        &["train"],
+        "unmarked",
+        "入选列为空或“待定”的行怎么办：reject 按不入选处理（一轮只标了入选的），skip 不参加训练。不给时这样的行会报错。",
+    ),
     // eval
     (
         &["eval"],

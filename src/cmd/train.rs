@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use sha2::{Digest, Sha256};
 use xuanti::model::SelectionModel;
-use xuanti::read::Batch;
+use xuanti::read::{Batch, Unmarked};
 use xuanti::score::Analysis;
 use xuanti::themes::ThemeSet;
 use xuanti::{tr, Error};
@@ -27,14 +27,46 @@ pub struct TrainArgs {
     /// Model file to write.
     #[arg(short, long, value_name = "FILE", default_value = DEFAULT_MODEL)]
     output: PathBuf,
+    /// Rows whose picked cell is empty or 待定: `reject` takes them as not picked (a round
+    /// that marked only its picks), `skip` leaves them out. Without it they are an error.
+    #[arg(long, value_name = "HOW", value_enum)]
+    unmarked: Option<UnmarkedArg>,
     #[command(flatten)]
     input_args: InputArgs,
     #[command(flatten)]
     learn: LearnArgs,
 }
 
+/// `--unmarked`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum UnmarkedArg {
+    Skip,
+    Reject,
+}
+
 pub fn run(args: TrainArgs) -> Result<()> {
-    let (batch, analyzer) = args.input_args.read_with_analyzer(&args.input)?;
+    let (mut batch, analyzer) = args.input_args.read_with_analyzer(&args.input)?;
+    if let Some(how) = args.unmarked {
+        let how = match how {
+            UnmarkedArg::Skip => Unmarked::Skip,
+            UnmarkedArg::Reject => Unmarked::Reject,
+        };
+        let n = batch.resolve_unmarked(&args.label, how)?;
+        if n > 0 {
+            super::note(match how {
+                Unmarked::Skip => tr!(
+                    "“{}”列为空或待定的 {n} 行未参加训练",
+                    "{n} row(s) with an empty or pending '{}' cell left out",
+                    args.label
+                ),
+                Unmarked::Reject => tr!(
+                    "“{}”列为空或待定的 {n} 行按不入选训练",
+                    "{n} row(s) with an empty or pending '{}' cell taken as not picked",
+                    args.label
+                ),
+            });
+        }
+    }
     // Keyword themes and criteria are computed only when the combiner uses them.
     let options = args.learn.options()?;
     let analysis = if options.use_criteria || options.use_themes {

@@ -406,3 +406,76 @@ fn a_rounds_decision_words_train_like_yes_and_no() {
         env.ok(&["rank", "in.csv", "--model", "marked.json"]),
     );
 }
+
+#[test]
+fn unmarked_rows_are_an_error_unless_taken_as_rejects_or_skipped() {
+    // A finished round often marks only its picks: 否 left empty, or 待定.
+    let env = trained(&[]);
+    let mut k = 0;
+    let marked: String = PAST
+        .lines()
+        .map(|line| {
+            let mut cells: Vec<String> = line.split(',').map(String::from).collect();
+            if cells[4] == "否" {
+                k += 1;
+                cells[4] = if k % 2 == 0 { "待定" } else { "" }.to_string();
+            }
+            cells.join(",") + "\n"
+        })
+        .collect();
+    env.write("marked.csv", &marked);
+    let args = ["train", "marked.csv", "--label", "入选", "-o", "m.json"];
+    let err = env.fails(&args);
+    assert_contains("stderr", &err, "第 ");
+    assert!(!env.exists("m.json"), "a model was written");
+    // Taken as not picked, the file trains the model the 是/否 file trains.
+    let out = env.run(&[&args[..], &["--unmarked", "reject"]].concat());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_contains(
+        "stderr",
+        &String::from_utf8_lossy(&out.stderr),
+        &format!("{k} 行按不入选训练"),
+    );
+    assert_same(
+        "ranking",
+        env.ok(&["rank", "in.csv", "--model", "model.json"]),
+        env.ok(&["rank", "in.csv", "--model", "m.json"]),
+    );
+    // Skipped, only the picks would be left: nothing to learn from, an error.
+    let out = env.run(&[&args[..], &["--unmarked", "skip"]].concat());
+    assert!(!out.status.success(), "trained on picks alone");
+    // With half the rejects marked, skipping trains on the marked rows and says how many left.
+    let mut k = 0;
+    let half: String = PAST
+        .lines()
+        .map(|line| {
+            let mut cells: Vec<String> = line.split(',').map(String::from).collect();
+            if cells[4] == "否" {
+                k += 1;
+                if k > 6 {
+                    cells[4] = "待定".to_string();
+                }
+            }
+            cells.join(",") + "\n"
+        })
+        .collect();
+    env.write("half.csv", half);
+    let out = env.run(&[
+        "train",
+        "half.csv",
+        "--label",
+        "入选",
+        "-o",
+        "h.json",
+        "--unmarked",
+        "skip",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_contains("stderr", &stderr, "6 行未参加训练");
+    assert_contains("stderr", &stderr, "已用 18 行（12 行入选）训练");
+}
