@@ -17,7 +17,8 @@ const SURNAMES: &str = include_str!("../data/surnames.txt");
 /// The part of speech that matters to the criteria, from jieba's tag set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pos {
-    /// A person's name: tagged `nr*` and shaped like a Chinese name (see [`Names`]).
+    /// A person's name: tagged `nr*` and shaped like a Chinese name (a common surname and one or
+    /// two characters, or a name the user dictionary tags `nr`; README "Exemplar criteria").
     Person,
     /// Tagged `nr*` by jieba but not shaped like a person's name (文明, 友谊, 特朗普, 周淑兰带).
     NameTag,
