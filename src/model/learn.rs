@@ -114,6 +114,25 @@ pub struct Problem<'a> {
     pub n_features: usize,
 }
 
+impl Problem<'_> {
+    /// +1 for a pick, −1 otherwise, for fitted row `k` (row `rows[k]`).
+    fn sign(&self, k: usize) -> f64 {
+        if self.y[self.rows[k]] {
+            1.0
+        } else {
+            -1.0
+        }
+    }
+
+    /// The squared length of fitted row `k`'s feature vector (the intercept's 1 not included).
+    fn squared_norm(&self, k: usize) -> f64 {
+        self.xs[self.rows[k]]
+            .iter()
+            .map(|&(_, v)| (v as f64) * (v as f64))
+            .sum()
+    }
+}
+
 /// Fits the linear text model with the loss `params` names (see [`fit_svm`], [`fit_logistic`]).
 pub fn fit_linear(problem: &Problem, params: &SvmParams) -> LinearModel {
     match params.loss {
@@ -129,26 +148,19 @@ pub fn fit_logistic(problem: &Problem, params: &SvmParams) -> LinearModel {
     let Problem {
         xs,
         rows,
-        y,
         cost,
         n_features,
+        ..
     } = *problem;
     let n = rows.len();
     let upper: Vec<f64> = (0..n).map(|k| params.c as f64 * cost[k] as f64).collect();
-    let sq: Vec<f64> = (0..n)
-        .map(|k| {
-            1.0 + xs[rows[k]]
-                .iter()
-                .map(|&(_, v)| (v as f64) * (v as f64))
-                .sum::<f64>()
-        })
-        .collect();
+    let sq: Vec<f64> = (0..n).map(|k| 1.0 + problem.squared_norm(k)).collect();
     // alpha[k] and upper[k] − alpha[k] are the two dual variables of row k.
     let mut alpha: Vec<f64> = upper.iter().map(|&c| (1e-3 * c).min(1e-8)).collect();
     let mut w = vec![0f64; n_features];
     let mut b = 0f64;
     for k in 0..n {
-        let yi = if y[rows[k]] { 1.0 } else { -1.0 };
+        let yi = problem.sign(k);
         for &(j, v) in &xs[rows[k]] {
             w[j as usize] += yi * alpha[k] * v as f64;
         }
@@ -163,7 +175,7 @@ pub fn fit_logistic(problem: &Problem, params: &SvmParams) -> LinearModel {
         let mut newton_steps = 0usize;
         for &k in &order {
             let x = &xs[rows[k]];
-            let yi = if y[rows[k]] { 1.0 } else { -1.0 };
+            let yi = problem.sign(k);
             let c = upper[k];
             let a = sq[k];
             let bk = yi
@@ -277,18 +289,17 @@ fn svm_dual(
     let Problem {
         xs,
         rows,
-        y,
         cost,
         n_features,
+        ..
     } = *problem;
     const EPS: f64 = 0.1;
     let n = rows.len();
     let mut w = vec![0f32; n_features];
     let mut b = 0f64;
-    let sign = |k: usize| if y[rows[k]] { 1.0 } else { -1.0 };
     for k in 0..n {
         if alpha[k] != 0.0 {
-            let d = alpha[k] * sign(k);
+            let d = alpha[k] * problem.sign(k);
             for &(j, v) in &xs[rows[k]] {
                 w[j as usize] += (d * v as f64) as f32;
             }
@@ -299,13 +310,7 @@ fn svm_dual(
         .map(|k| 0.5 / (params.c as f64 * cost[k] as f64))
         .collect();
     let qd: Vec<f64> = (0..n)
-        .map(|k| {
-            1.0 + diag[k]
-                + xs[rows[k]]
-                    .iter()
-                    .map(|&(_, v)| (v as f64) * (v as f64))
-                    .sum::<f64>()
-        })
+        .map(|k| 1.0 + diag[k] + problem.squared_norm(k))
         .collect();
     let mut index: Vec<usize> = (0..n).collect();
     let mut active = n;
@@ -332,7 +337,7 @@ fn svm_dual(
                 }
                 dot += (w[j as usize] * v) as f64;
             }
-            let yi = sign(k);
+            let yi = problem.sign(k);
             let wx: f64 = b + offsets.get(k).map_or(0.0, |&o| o as f64) + dot;
             let g = yi * wx - 1.0 + diag[k] * alpha[k];
             let mut pg = 0.0;
