@@ -586,9 +586,9 @@ impl BatchReader {
 
 /// A small text file staff edit by hand (a themes file, a user dictionary) as a string: with a
 /// BOM, in its encoding; otherwise UTF-8, or GB18030 when that decodes it with fewer errors
-/// (the GBK that Notepad and WPS save on Chinese Windows), as for a CSV. `Err` holds the byte
-/// offset of the first sequence that does not decode.
-pub fn decode_text(bytes: &[u8]) -> std::result::Result<String, usize> {
+/// (the GBK that Notepad and WPS save on Chinese Windows), as for a CSV. The error names the
+/// first sequence that does not decode, its line and its offset.
+pub fn decode_text(bytes: &[u8]) -> std::result::Result<String, DecodeError> {
     let encoding = detect_encoding(bytes, true);
     let skip = encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, n)| n);
     let mut decoder = encoding.new_decoder_without_bom_handling();
@@ -603,7 +603,13 @@ pub fn decode_text(bytes: &[u8]) -> std::result::Result<String, usize> {
             encoding_rs::DecoderResult::InputEmpty => break,
             encoding_rs::DecoderResult::OutputFull => at += read,
             encoding_rs::DecoderResult::Malformed(bad, after) => {
-                return Err(skip + at + read - bad as usize - after as usize);
+                let from = skip + at + read - bad as usize - after as usize;
+                return Err(DecodeError {
+                    encoding: encoding.name(),
+                    row: bytes[..from].iter().filter(|&&b| b == b'\n').count() as u64 + 1,
+                    offset: from as u64,
+                    bytes: bytes[from..from + bad as usize].to_vec(),
+                });
             }
         }
     }
@@ -1205,10 +1211,11 @@ mod tests {
             ("UTF-8 with BOM", bom),
             ("UTF-16 with BOM", utf16_bom),
         ] {
-            assert_eq!(decode_text(&bytes).as_deref(), Ok(text), "{what}");
+            assert_eq!(decode_text(&bytes).unwrap(), text, "{what}");
         }
-        // Bytes neither encoding reads: the offset of the first bad one.
-        assert_eq!(decode_text(b"ok\n\xff\xff\xff"), Err(3));
+        // Bytes neither encoding reads: the line and offset of the first bad one.
+        let e = decode_text(b"ok\n\xff\xff\xff").unwrap_err();
+        assert_eq!((e.row, e.offset, e.bytes.as_slice()), (2, 3, &b"\xff"[..]));
     }
 
     #[test]

@@ -362,7 +362,8 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
 /// Adds `word [freq] [tag]` lines; a missing frequency is computed so the word stays whole.
 /// Returns the words tagged `nr*`: names the dictionary's author vouches for.
 fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<String>> {
-    let text = crate::read::decode_text(bytes).map_err(|at| {
+    let text = crate::read::decode_text(bytes).map_err(|e| {
+        let at = e.offset as usize;
         let start = bytes[..at]
             .iter()
             .rposition(|&b| b == b'\n')
@@ -373,14 +374,11 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<Strin
             .map_or(bytes.len(), |p| at + p);
         Error::Dictionary {
             path: path.to_path_buf(),
-            line: bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1,
+            line: e.row as usize,
             value: String::from_utf8_lossy(&bytes[start..end])
                 .trim()
                 .to_string(),
-            message: crate::tr!(
-                "既不是 UTF-8 也不是 GBK 编码（第 {at} 个字节）",
-                "neither UTF-8 nor GBK (byte {at})"
-            ),
+            message: e.to_string(),
         }
     })?;
     let mut names = Vec::new();

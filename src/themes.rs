@@ -84,12 +84,9 @@ impl ThemeSet {
     /// Reads a themes file.
     pub fn read(path: &Path) -> Result<ThemeSet> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = crate::read::decode_text(&bytes).map_err(|at| Error::Themes {
+        let text = crate::read::decode_text(&bytes).map_err(|e| Error::Themes {
             path: path.to_path_buf(),
-            message: crate::tr!(
-                "既不是 UTF-8 也不是 GBK 编码（第 {at} 个字节）",
-                "neither UTF-8 nor GBK (byte {at})"
-            ),
+            message: crate::tr!("第 {} 行：{e}", "line {}: {e}", e.row),
         })?;
         ThemeSet::parse(path, &text)
     }
@@ -541,7 +538,6 @@ impl ThemeMatcher {
     }
 }
 
-/// Okapi BM25's IDF in the non-negative (Lucene) form.
 /// The automaton that finds keywords in a document's text, for the themes and the criteria
 /// alike. A full DFA: a few hundred short keywords make a small table, and it searches faster
 /// than aho-corasick's default NFA on every document.
@@ -556,6 +552,7 @@ pub(crate) fn keyword_automaton<P: AsRef<[u8]>>(
         .expect("keywords are plain strings, well under the DFA's size limit")
 }
 
+/// Okapi BM25's IDF in the non-negative (Lucene) form.
 fn bm25_idf(n: f32, df: f32) -> f32 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
