@@ -43,7 +43,7 @@ impl Decision {
         match crate::read::parse_label(&v) {
             Some(true) => Ok(Some(Decision::Pick)),
             Some(false) => Ok(Some(Decision::Reject)),
-            None if crate::read::PENDING_WORDS.contains(&v.as_str()) => Ok(Some(Decision::Pending)),
+            None if crate::read::is_unmarked(&v) => Ok(Some(Decision::Pending)),
             None => Err(NotADecision),
         }
     }

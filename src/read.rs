@@ -925,14 +925,7 @@ impl Batch {
     /// were. Other cells are left for [`Batch::labels`] to judge.
     pub fn resolve_unmarked(&mut self, name: &str, how: Unmarked) -> Result<usize> {
         let col = self.column(name)?;
-        let unmarked = |row: &Row| {
-            let v = row
-                .cells
-                .get(col)
-                .map(|c| c.trim().to_lowercase())
-                .unwrap_or_default();
-            v.is_empty() || PENDING_WORDS.contains(&v.as_str())
-        };
+        let unmarked = |row: &Row| is_unmarked(row.cells.get(col).map_or("", String::as_str));
         let count = self.rows.iter().filter(|r| unmarked(r)).count();
         match how {
             Unmarked::Skip => self.rows.retain(|r| !unmarked(r)),
@@ -1007,6 +1000,12 @@ pub const REJECT_WORDS: &[&str] = &[
 
 /// The spellings of "not decided yet" in a decision cell (待定).
 pub const PENDING_WORDS: &[&str] = &["待定", "待议", "再议", "?", "？", "pending", "maybe"];
+
+/// Whether a label or decision cell says nothing yet: empty, or one of [`PENDING_WORDS`].
+pub fn is_unmarked(value: &str) -> bool {
+    let v = value.trim().to_lowercase();
+    v.is_empty() || PENDING_WORDS.contains(&v.as_str())
+}
 
 /// What `train` does with a row whose label cell is empty or pending (待定).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
