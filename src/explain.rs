@@ -18,50 +18,9 @@ pub struct Explanation {
 fn term(name: &str) -> String {
     match name.split_once(':') {
         Some(("t", w)) => format!("标题「{w}」"),
-        Some(("s", w)) => shape(w),
+        Some(("s", w)) => crate::featurize::shape_in_words(w),
         Some((_, w)) => w.replace(' ', ""),
         None => name.to_string(),
-    }
-}
-
-/// A story-shape feature (`featurize::story_shape`) as a reviewer would say it.
-fn shape(name: &str) -> String {
-    // Buckets are written `<8`, `8-11`, `4-4` or `28+`.
-    let count = |b: &str, before: &str, after: &str| -> String {
-        if let Some(n) = b.strip_prefix('<') {
-            format!("{before}不到{n}{after}")
-        } else if let Some(n) = b.strip_suffix('+') {
-            format!("{before}{n}{after}以上")
-        } else {
-            match b.split_once('-') {
-                Some((lo, hi)) if lo == hi => format!("{before}{lo}{after}"),
-                Some((lo, hi)) => format!("{before}{lo}–{hi}{after}"),
-                None => format!("{before}{b}{after}"),
-            }
-        }
-    };
-    match name {
-        "标题冒号" => "标题带冒号".to_string(),
-        "标题短名冒号" => "标题以短名加冒号开头".to_string(),
-        "标题人名冒号" => "标题「人名：…」".to_string(),
-        "标题破折号短名" => "标题「…——人名」".to_string(),
-        "标题人名" => "标题有人名".to_string(),
-        "标题引号" => "标题有引号".to_string(),
-        "引号<1" => "无引语".to_string(),
-        "人名<1" => "无人名".to_string(),
-        _ => {
-            for (prefix, before, after) in [
-                ("标题字数", "标题", "字"),
-                ("正文字数", "正文", "字"),
-                ("引号", "引语", "处"),
-                ("人名", "人名", "个"),
-            ] {
-                if let Some(b) = name.strip_prefix(prefix) {
-                    return count(b, before, after);
-                }
-            }
-            name.to_string()
-        }
     }
 }
 
