@@ -307,38 +307,39 @@ impl Names {
         if given.len() > 2 || given.iter().any(|&c| FOREIGN.contains(c)) {
             return false;
         }
-        // Whether jieba's dictionary holds `w` with a tag that `pred` accepts.
-        let tag_of = |w: &str, pred: &dyn Fn(&str) -> bool| {
-            jieba.has_word(w)
-                && jieba
-                    .tag(w, false)
-                    .first()
-                    .is_some_and(|t| t.word == w && pred(t.tag))
-        };
-        let tail = &word[chars[0].len_utf8()..];
-        // 于本周, 常见病: a surname and a time or function word, or a noun group.
-        if n == 3
-            && surname == 1
-            && tag_of(tail, &|t| {
-                matches!(
-                    t.as_bytes().first(),
-                    Some(b't' | b'r' | b'm' | b'd' | b'p' | b'c' | b'u' | b'f' | b'q')
-                )
-            })
-        {
-            return false;
-        }
-        if surname == 2 || !jieba.has_word(word) {
+        if surname == 2 {
             return true;
         }
-        match n {
-            2 => false,
-            _ => {
-                let head = chars[0].len_utf8() + chars[1].len_utf8();
-                !jieba.has_word(&word[..head])
-                    && !tag_of(tail, &|t| matches!(t, "n" | "vn" | "an" | "a" | "v"))
-            }
+        // The given name of a three-character word as jieba's dictionary tags it, looked up once:
+        // a time or function word (于本周), or a common word (高水平).
+        let tail = &word[chars[0].len_utf8()..];
+        let (function_tail, common_tail) = if n == 3 && jieba.has_word(tail) {
+            jieba
+                .tag(tail, false)
+                .first()
+                .filter(|t| t.word == tail)
+                .map_or((false, false), |t| {
+                    (
+                        matches!(
+                            t.tag.as_bytes().first(),
+                            Some(b't' | b'r' | b'm' | b'd' | b'p' | b'c' | b'u' | b'f' | b'q')
+                        ),
+                        matches!(t.tag, "n" | "vn" | "an" | "a" | "v"),
+                    )
+                })
+        } else {
+            (false, false)
+        };
+        if function_tail {
+            return false;
         }
+        if !jieba.has_word(word) {
+            return true;
+        }
+        // A word of jieba's own dictionary: not two characters (高峰), nor three that start with a
+        // word (安全法) or end in a common one (高水平).
+        let head = chars[0].len_utf8() + chars[1].len_utf8();
+        n == 3 && !jieba.has_word(&word[..head]) && !common_tail
     }
 }
 
