@@ -86,6 +86,17 @@ impl Env {
     /// Runs and requires success; returns stdout.
     #[track_caller]
     pub fn ok(&self, args: &[&str]) -> String {
+        String::from_utf8(self.succeeds(args).stdout).expect("stdout is UTF-8")
+    }
+
+    /// Runs and requires success; returns stderr (the notes and warnings).
+    #[track_caller]
+    pub fn ok_stderr(&self, args: &[&str]) -> String {
+        String::from_utf8(self.succeeds(args).stderr).expect("stderr is UTF-8")
+    }
+
+    #[track_caller]
+    fn succeeds(&self, args: &[&str]) -> Output {
         let out = self.run(args);
         if !out.status.success() {
             panic!(
@@ -96,7 +107,7 @@ impl Env {
                 String::from_utf8_lossy(&out.stdout)
             );
         }
-        String::from_utf8(out.stdout).expect("stdout is UTF-8")
+        out
     }
 
     /// Runs and requires the bad-data exit (code 1, `xuanti: 错误：` or, in English,
