@@ -181,19 +181,29 @@ impl Criteria {
     /// Scores one document.
     pub fn assess(&self, doc: &Document, themes: &ThemeScores) -> CriteriaScores {
         // 真实性: who, where, which organisation, how many, when.
-        let mut persons: Vec<String> = Vec::new();
+        // Persons by how often they are named (the protagonist first), then by first mention.
+        let mut named: Vec<(&str, usize)> = Vec::new();
         let mut places: Vec<String> = Vec::new();
         let mut orgs: Vec<String> = Vec::new();
         let (mut numbers, mut times) = (0usize, 0usize);
-        for t in doc.tokens.iter().filter(|t| t.kind != Kind::Punct) {
+        for (i, t) in doc.tokens.iter().enumerate() {
+            if t.kind == Kind::Punct {
+                continue;
+            }
             let w = doc.word(t);
             let push = |v: &mut Vec<String>| {
                 if !v.iter().any(|x| x == w) {
                     v.push(w.to_string());
                 }
             };
+            if let Some(p) = doc.person_at(i).filter(|p| p.chars().count() >= 2) {
+                match named.iter_mut().find(|(q, _)| *q == p) {
+                    Some((_, n)) => *n += 1,
+                    None => named.push((p, 1)),
+                }
+                continue;
+            }
             match t.pos {
-                Pos::Person if w.chars().count() >= 2 => push(&mut persons),
                 Pos::Place => push(&mut places),
                 Pos::Organization => push(&mut orgs),
                 Pos::Number => numbers += 1,
@@ -201,6 +211,8 @@ impl Criteria {
                 _ => {}
             }
         }
+        named.sort_by_key(|p| std::cmp::Reverse(p.1));
+        let persons: Vec<String> = named.iter().map(|(p, _)| p.to_string()).collect();
         let real = persons.len().min(5) as f32
             + 0.6 * places.len().min(5) as f32
             + 0.6 * orgs.len().min(3) as f32
@@ -397,6 +409,16 @@ mod tests {
         for word in ["文明", "友谊", "卫星"] {
             assert!(!evidence.contains(word), "{word} in {evidence}");
         }
+    }
+
+    #[test]
+    fn the_most_named_person_comes_first() {
+        // 王阿妹 is named first, 杨秀英 (whom jieba cuts in two) three times: the protagonist.
+        let s = assess(
+            "王阿妹说：“好。”杨秀英带领党员外出学习。杨秀英挨家挨户算账。村民都说杨秀英实在。",
+        );
+        let evidence = &s.scores[0].evidence;
+        assert!(evidence.starts_with("人物杨秀英、王阿妹"), "{evidence}");
     }
 
     #[test]

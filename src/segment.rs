@@ -22,6 +22,9 @@ pub enum Pos {
     Person,
     /// Tagged `nr*` by jieba but not shaped like a person's name (文明, 友谊, 特朗普, 周淑兰带).
     NameTag,
+    /// The surname of a name jieba cut in two (杨/nr 秀英/nr, 丁/nr 薛祥/nr): with the next
+    /// token it is one person ([`Document::person_at`]); that token is then a [`Pos::NameTag`].
+    Surname,
     /// A place name (`ns*`).
     Place,
     /// An organisation name (`nt*`).
@@ -43,7 +46,7 @@ impl Pos {
     /// as they did before names were checked: the models were chosen on them, and on the
     /// training years counting only the checked names ranked no better (BENCHMARKS.md).
     pub fn tagged_person(self) -> bool {
-        matches!(self, Pos::Person | Pos::NameTag)
+        matches!(self, Pos::Person | Pos::NameTag | Pos::Surname)
     }
 
     fn from_tag(tag: &str) -> Pos {
@@ -110,6 +113,20 @@ impl Document {
     /// The normalized body.
     pub fn body(&self) -> &str {
         self.text.get(self.title_end + 1..).unwrap_or("")
+    }
+
+    /// The person named at token `i`, if any: a [`Pos::Person`] token, or a [`Pos::Surname`]
+    /// token and the given name after it.
+    pub fn person_at(&self, i: usize) -> Option<&str> {
+        let t = self.tokens.get(i)?;
+        match t.pos {
+            Pos::Person => Some(self.word(t)),
+            Pos::Surname => {
+                let end = self.tokens.get(i + 1).map_or(t.end, |n| n.end);
+                Some(&self.text[t.start as usize..end as usize])
+            }
+            _ => None,
+        }
     }
 
     /// Content and stop-word tokens (punctuation dropped), the sequence n-grams are built over.
@@ -182,7 +199,7 @@ impl Segmenter {
         let title_end = text.len();
         text.push('\n');
         normalize_into(&mut text, &s.text);
-        let tokens = self
+        let mut tokens: Vec<Token> = self
             .jieba
             .tag(&text, true)
             .into_iter()
@@ -213,10 +230,39 @@ impl Segmenter {
                 })
             })
             .collect();
+        self.join_split_names(&text, &mut tokens);
         Document {
             text,
             title_end,
             tokens,
+        }
+    }
+
+    /// jieba's part-of-speech model often cuts a name in two, the surname and the given name
+    /// both tagged `nr` (杨/nr 秀英/nr, 丁/nr 薛祥/nr). Such a pair that reads as one name is marked
+    /// [`Pos::Surname`] + [`Pos::NameTag`], so that the criteria see one person (杨秀英), not
+    /// none or the wrong one (薛祥). Every token keeps [`Pos::tagged_person`] as jieba tagged it.
+    fn join_split_names(&self, text: &str, tokens: &mut [Token]) {
+        for i in 1..tokens.len() {
+            let (a, b) = (tokens[i - 1], tokens[i]);
+            let joined_before = i >= 2 && tokens[i - 2].pos == Pos::Surname;
+            if joined_before || a.end != b.start || !a.pos.tagged_person() || !b.pos.tagged_person()
+            {
+                continue;
+            }
+            let (first, given) = (
+                &text[a.start as usize..a.end as usize],
+                &text[b.start as usize..b.end as usize],
+            );
+            if first.chars().count() == 1
+                && (1..=2).contains(&given.chars().count())
+                && self
+                    .names
+                    .is_name(&self.jieba, &text[a.start as usize..b.end as usize])
+            {
+                tokens[i - 1].pos = Pos::Surname;
+                tokens[i].pos = Pos::NameTag;
+            }
         }
     }
 
@@ -578,6 +624,64 @@ mod tests {
             // jieba tags both nr; the story-shape features still count them as it did.
             assert!(p.tagged_person(), "{word}: {p:?}");
         }
+    }
+
+    #[test]
+    fn a_name_jieba_cuts_in_two_is_one_person() {
+        let seg = Segmenter::new();
+        let s = Submission {
+            id: "1".into(),
+            title: String::new(),
+            unit: String::new(),
+            // jieba: 杨/nr 秀英/nr and 王/nr 阿妹/nr; 一张/m stays a number.
+            text: "村党支部书记杨秀英带领党员外出学习。苗族大姐王阿妹说：一张积分卡。".into(),
+        };
+        let d = seg.document(&s);
+        let persons: Vec<&str> = (0..d.tokens.len()).filter_map(|i| d.person_at(i)).collect();
+        assert_eq!(persons, ["杨秀英", "王阿妹"]);
+        let at = |w: &str| d.tokens.iter().position(|t| d.word(t) == w).unwrap();
+        let (surname, given) = (at("杨"), at("秀英"));
+        assert_eq!(given, surname + 1);
+        assert_eq!(d.tokens[surname].pos, Pos::Surname);
+        // Both halves still count as jieba tagged them for the story-shape features.
+        assert!(d.tokens[surname].pos.tagged_person() && d.tokens[given].pos.tagged_person());
+        assert_eq!(d.person_at(given), None);
+    }
+
+    #[test]
+    fn two_tagged_words_that_do_not_read_as_a_name_stay_apart() {
+        let seg = Segmenter::new();
+        let text = "杨秀英和鲁哈尼";
+        let tokens = |pos: &[(u32, u32, Pos)]| -> Vec<Token> {
+            pos.iter()
+                .map(|&(start, end, pos)| Token {
+                    start,
+                    end,
+                    pos,
+                    kind: Kind::Content,
+                })
+                .collect()
+        };
+        // 鲁 + 哈尼 (Rouhani): 尼 is a character of foreign names; 和 is not tagged as a name.
+        let mut t = tokens(&[
+            (0, 3, Pos::NameTag),
+            (3, 9, Pos::NameTag),
+            (9, 12, Pos::Other),
+            (12, 15, Pos::NameTag),
+            (15, 21, Pos::NameTag),
+        ]);
+        seg.join_split_names(text, &mut t);
+        let pos: Vec<Pos> = t.iter().map(|t| t.pos).collect();
+        assert_eq!(
+            pos,
+            [
+                Pos::Surname,
+                Pos::NameTag,
+                Pos::Other,
+                Pos::NameTag,
+                Pos::NameTag
+            ]
+        );
     }
 
     #[test]

@@ -113,6 +113,23 @@ fn reasons_list_people_not_words_jieba_tags_as_names() {
 }
 
 #[test]
+fn reasons_name_the_protagonist_first_even_when_jieba_cuts_the_name_in_two() {
+    // jieba cuts 杨秀英 into 杨/nr 秀英/nr; she is named three times, 王阿妹 once and first.
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        "编号,标题,内容\nA1,苗乡花海,苗族大姐王阿妹说：“日子像花一样。”村党支部书记杨秀英带领党员外出学习，杨秀英挨家挨户算账，村民都信杨秀英。\n",
+    );
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv"]));
+    let reasons = &ranked.rows[0][ranked.col("reasons")];
+    let people = reasons
+        .split_once("人物")
+        .and_then(|(_, rest)| rest.split(['，', '）']).next())
+        .unwrap_or_else(|| panic!("no 人物 in reasons: {reasons}"));
+    assert_same("people in the 真实性 evidence", "杨秀英、王阿妹", people);
+}
+
+#[test]
 fn top_n_keeps_the_first_n_rows() {
     let (_, all) = rank_fixture(&[]);
     let (_, top) = rank_fixture(&["--top", "3"]);
