@@ -231,6 +231,7 @@ impl Segmenter {
             })
             .collect();
         self.join_split_names(&text, &mut tokens);
+        demote_quoted_names(&text, &mut tokens);
         Document {
             text,
             title_end,
@@ -282,6 +283,35 @@ impl Segmenter {
         parallel_map(submissions, |s| self.document(s))
     }
 }
+
+/// A short quoted phrase names a thing, not a person: “楼栋管家”, “把井守好”, “南繁硅谷”, “白加黑”,
+/// where jieba's model tags 楼栋, 井守, 南繁 and 白加 as names. A would-be person inside quotes of
+/// at most [`SHORT_QUOTE`] characters is therefore a [`Pos::NameTag`] (still a tagged name for
+/// the story-shape features). Longer quotes are speech, where people are named.
+fn demote_quoted_names(text: &str, tokens: &mut [Token]) {
+    let mut from = 0;
+    while let Some(open) = text[from..].find('“').map(|o| from + o + '“'.len_utf8()) {
+        let Some(close) = text[open..].find(['”', '“', '\n']).map(|c| open + c) else {
+            break;
+        };
+        from = close;
+        if !text[close..].starts_with('”') || text[open..close].chars().count() > SHORT_QUOTE {
+            continue;
+        }
+        let first = tokens.partition_point(|t| (t.start as usize) < open);
+        for t in tokens[first..].iter_mut() {
+            if t.end as usize > close {
+                break;
+            }
+            if matches!(t.pos, Pos::Person | Pos::Surname) {
+                t.pos = Pos::NameTag;
+            }
+        }
+    }
+}
+
+/// Quotes of up to this many characters name a thing (see [`demote_quoted_names`]).
+const SHORT_QUOTE: usize = 8;
 
 /// Tells a person's name among the words jieba tags `nr`: its dictionary tags tens of thousands
 /// of common words so (文明, 友谊, 卫星, 强降雨, 从严治党), and its part-of-speech model glues a
@@ -682,6 +712,27 @@ mod tests {
                 Pos::NameTag
             ]
         );
+    }
+
+    #[test]
+    fn a_name_inside_a_short_quote_is_not_a_person_but_one_in_speech_is() {
+        let seg = Segmenter::new();
+        let s = Submission {
+            id: "1".into(),
+            title: String::new(),
+            unit: String::new(),
+            // jieba tags 楼栋 and 井守 nr; the quotes name a team and a promise.
+            text:
+                "党员组成“楼栋管家”。爷爷嘱咐他“把井守好”。村民说：“多亏了张建国书记，路修好了。”"
+                    .into(),
+        };
+        let d = seg.document(&s);
+        let persons: Vec<&str> = (0..d.tokens.len()).filter_map(|i| d.person_at(i)).collect();
+        assert_eq!(persons, ["张建国"]);
+        let pos = |w: &str| d.tokens.iter().find(|t| d.word(t) == w).map(|t| t.pos);
+        for word in ["楼栋", "井守"] {
+            assert_eq!(pos(word), Some(Pos::NameTag), "{word}");
+        }
     }
 
     #[test]
