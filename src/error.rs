@@ -121,6 +121,11 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// Two outputs of one run name the same file (`-o` and `--report`).
+    SameOutput {
+        /// The file.
+        path: PathBuf,
+    },
 }
 
 impl std::fmt::Display for Error {
@@ -238,6 +243,14 @@ impl std::fmt::Display for Error {
                         f,
                         "{path}：这是输入文件，不能把结果写到它上面（请用 -o 另指定一个输出文件）"
                     )
+                }
+            }
+            Error::SameOutput { path } => {
+                let path = path.display();
+                if en {
+                    write!(f, "{path}: two outputs of this run name the same file")
+                } else {
+                    write!(f, "{path}：本次运行的两个输出指向同一个文件，请分别指定")
                 }
             }
         }

@@ -18,6 +18,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             e.downcast_ref::<xuanti::Error>(),
             Some(
                 xuanti::Error::OverwriteInput { .. }
+                    | xuanti::Error::SameOutput { .. }
                     | xuanti::Error::NoSuchColumn { .. }
                     | xuanti::Error::Exists { .. }
             )

@@ -248,7 +248,9 @@ impl ThemeMatcher {
             for (k, w) in &t.keywords {
                 for p in parts(k) {
                     let own_keyword = t.keywords.iter().any(|(o, _)| *o == p);
-                    if p.chars().count() < 2 || own_keyword || !k.contains(p.as_str()) {
+                    // A number inside a keyword (2024 in 2024年度) is no evidence of the theme.
+                    let number = p.bytes().all(|b| b.is_ascii_digit());
+                    if p.chars().count() < 2 || own_keyword || number || !k.contains(p.as_str()) {
                         continue;
                     }
                     let pw = w * PART_WEIGHT;
@@ -338,7 +340,7 @@ impl ThemeMatcher {
             .iter()
             .map(|h| self.keyword_scores(h, &idf, avg_len, n_themes))
             .collect();
-        let expansion = self.feedback_terms(docs, &raw);
+        let expansion = self.feedback_terms(docs, &raw, &df);
         let mut lookup: FxHashMap<String, Vec<(usize, f32, f32)>> = FxHashMap::default();
         for (t, terms) in expansion.into_iter().enumerate() {
             for (w, weight, idf) in terms {
@@ -436,7 +438,12 @@ impl ThemeMatcher {
 
     /// Per theme: words frequent in its top documents and rare in the batch (RM3-style), with a
     /// weight and their batch IDF. Words already among the keywords are not added again.
-    fn feedback_terms(&self, docs: &[Document], raw: &[Vec<f32>]) -> Vec<Vec<(String, f32, f32)>> {
+    fn feedback_terms(
+        &self,
+        docs: &[Document],
+        raw: &[Vec<f32>],
+        keyword_df: &[f32],
+    ) -> Vec<Vec<(String, f32, f32)>> {
         let n = docs.len() as f32;
         if docs.len() < 4 * FEEDBACK_DOCS {
             return vec![Vec::new(); self.themes.themes.len()];
@@ -523,7 +530,20 @@ impl ThemeMatcher {
             scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
             scored.truncate(FEEDBACK_TERMS);
             let total: f32 = scored.iter().map(|s| s.1).sum();
-            let keyword_total: f32 = theme.keywords.iter().map(|k| k.1).sum();
+            // The expansion weighs half the query that matched: keywords absent from the batch
+            // do not inflate it (a long list of unused keywords would otherwise let the
+            // feedback words outweigh the keywords themselves).
+            let keyword_total: f32 = theme
+                .keywords
+                .iter()
+                .filter(|(k, _)| {
+                    self.patterns
+                        .iter()
+                        .position(|p| p == k)
+                        .is_some_and(|p| keyword_df[p] > 0.0)
+                })
+                .map(|k| k.1)
+                .sum();
             out.push(
                 scored
                     .into_iter()
@@ -668,6 +688,55 @@ mod tests {
         assert!(r[0] > r[1], "{r:?}");
         assert!(r[1] > r[2], "{r:?}");
         assert!(r[2] > r[3] && r[3] == 0.0, "{r:?}");
+    }
+
+    #[test]
+    fn a_number_inside_a_keyword_is_not_one_of_its_parts() {
+        let themes = ThemeSet::parse(
+            Path::new("t.toml"),
+            "[[theme]]\nname = \"统计\"\nkeywords = [\"2024年度报表\"]\n",
+        )
+        .unwrap();
+        let m = ThemeMatcher::with_parts(&themes, |_| vec!["2024".into(), "报表".into()]);
+        assert_eq!(m.patterns, ["2024年度报表", "报表"]);
+    }
+
+    #[test]
+    fn keywords_absent_from_the_batch_do_not_change_any_score() {
+        // 60 documents, enough for feedback: a dozen about forest rangers, the rest other news.
+        // The rangers' stories share words (植树造林, 野生动物) that two other items also name:
+        // the feedback words that give those two a score.
+        let topics = ["植树造林", "野生动物", "森林防火"];
+        let mut texts: Vec<String> = (0..12)
+            .map(|i| format!("护林员第{i}次巡山，{}。", topics[i % 3]))
+            .collect();
+        texts.push("春季植树造林活动开始。".into());
+        texts.push("保护野生动物人人有责。".into());
+        let other = [
+            "农贸市场今天开业",
+            "天气晴气温回升",
+            "社区举办文艺演出",
+            "学校开学典礼",
+        ];
+        texts.extend((0..46).map(|i| format!("{}，第{i}期。", other[i % other.len()])));
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let absent: Vec<String> = (0..30).map(|i| format!("\"不存在的词{i}\"")).collect();
+        let one = scores(
+            "[[theme]]\nname = \"生态\"\nkeywords = [\"护林\"]\n",
+            &texts,
+        );
+        let padded = scores(
+            &format!(
+                "[[theme]]\nname = \"生态\"\nkeywords = [\"护林\", {}]\n",
+                absent.join(", ")
+            ),
+            &texts,
+        );
+        assert!(one[0].relevance[0] > 0.0);
+        // The feedback reaches the two items without the keyword.
+        assert!(one[12].relevance[0] > 0.0 && one[13].relevance[0] > 0.0);
+        let r = |s: &[ThemeScores]| s.iter().map(|x| x.relevance[0]).collect::<Vec<f32>>();
+        assert_eq!(r(&one), r(&padded));
     }
 
     #[test]

@@ -67,6 +67,11 @@ struct Report {
 }
 
 pub fn run(args: EvalArgs) -> Result<()> {
+    let anchors = args
+        .compare
+        .iter()
+        .map(|p| read_anchors(p))
+        .collect::<Result<Vec<_>>>()?;
     let (mode, batches) = match (&args.input, &args.model, args.test.is_empty()) {
         (Some(input), None, true) => ("cross-validation", cross_validate(&args, input)?),
         (Some(input), None, false) => {
@@ -121,8 +126,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_report(&report);
-        for path in &args.compare {
-            print_anchors(path, &report)?;
+        for (path, json) in args.compare.iter().zip(&anchors) {
+            print_anchors(path, json, &report)?;
         }
     }
     Ok(())
@@ -226,7 +231,17 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
             analyzer.themes(),
             label,
             &args.learn,
-        )?
+        )
+        .with_context(|| {
+            let picks = labels.iter().filter(|&&y| y).count();
+            let (fold, trained, rows, file) =
+                (f + 1, train_rows.len(), labels.len(), input.display());
+            let others = rows - picks;
+            tr!(
+                "第 {fold} 折（共 {k} 折）只用 {file} 的 {rows} 行中的 {trained} 行训练（全文件入选 {picks} 行、未入选 {others} 行）；可以用 --folds 减少折数，或换更大的文件",
+                "fold {fold} of {k} trains on {trained} of the {rows} rows of {file} (the file has {picks} picked and {others} other rows); use fewer --folds or a larger file"
+            )
+        })?
         .with_pick_rate(args.pick_rate);
         let screening = analyzer.assess(analysis.subset(&test_rows), Some(&model));
         let mut r = report_batch(args, input, &test, &screening)?;
@@ -259,7 +274,11 @@ fn summarize(mode: &'static str, batches: Vec<BatchReport>) -> Report {
                 .map(|(_, m)| m.ap)
                 .filter(|v| v.is_finite())
                 .collect();
-            let mean = aps.iter().sum::<f64>() / aps.len().max(1) as f64;
+            let mean = if aps.is_empty() {
+                f64::NAN
+            } else {
+                aps.iter().sum::<f64>() / aps.len() as f64
+            };
             (n, mean)
         })
         .collect();
@@ -272,9 +291,14 @@ fn summarize(mode: &'static str, batches: Vec<BatchReport>) -> Report {
 }
 
 fn mean_metrics(ms: &[&Metrics]) -> Metrics {
+    // No finite value (no batch with a pick): not a number, not a misleading 0.
     let avg = |f: fn(&Metrics) -> f64| {
         let v: Vec<f64> = ms.iter().map(|m| f(m)).filter(|x| x.is_finite()).collect();
-        v.iter().sum::<f64>() / v.len().max(1) as f64
+        if v.is_empty() {
+            f64::NAN
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
     };
     Metrics {
         n: ms.iter().map(|m| m.n).sum(),
@@ -354,11 +378,26 @@ fn print_report(r: &Report) {
 }
 
 /// Prints the peers' figures from one harness JSON beside ours.
-fn print_anchors(path: &Path, ours: &Report) -> Result<()> {
+/// Reads a `--compare` file (checked before any work is done, so that a wrong path does not
+/// cost a whole evaluation).
+fn read_anchors(path: &Path) -> Result<serde_json::Value> {
     let text = std::fs::read_to_string(path)
         .with_context(|| tr!("无法读取 {}", "cannot read {}", path.display()))?;
     let json: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| tr!("{}：不是 JSON 格式", "{}: not JSON", path.display()))?;
+    json.get("anchors")
+        .and_then(|a| a.as_object())
+        .with_context(|| {
+            tr!(
+                "{}：没有 \"anchors\" 对象，不是 shared/bench/anchors 的结果文件",
+                "{}: no \"anchors\" object; not a shared/bench/anchors result",
+                path.display()
+            )
+        })?;
+    Ok(json)
+}
+
+fn print_anchors(path: &Path, json: &serde_json::Value, ours: &Report) -> Result<()> {
     let anchors = json
         .get("anchors")
         .and_then(|a| a.as_object())

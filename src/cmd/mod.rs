@@ -26,7 +26,7 @@ use xuanti::tr;
 pub struct Cli {
     /// Worker threads (default: one per core; 1 runs everything on the main thread). The
     /// output is the same for any number.
-    #[arg(long, short = 'j', global = true, value_name = "N")]
+    #[arg(long, short = 'j', global = true, value_name = "N", value_parser = parse_threads)]
     threads: Option<std::num::NonZeroUsize>,
     /// Print only errors on stderr: no progress bar, notes or warnings.
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
@@ -205,6 +205,15 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
+    /// `input` and the other files these flags name (the themes file, the dictionary): what no
+    /// output may be written over.
+    fn paths<'a>(&'a self, input: &'a Path) -> Vec<&'a Path> {
+        std::iter::once(input)
+            .chain(self.themes.as_deref())
+            .chain(self.dict.as_deref())
+            .collect()
+    }
+
     fn overrides(&self) -> ColumnOverrides {
         ColumnOverrides {
             id: self.id_col.clone(),
@@ -325,6 +334,17 @@ fn parse_delimiter(value: &str) -> std::result::Result<u8, String> {
     }
 }
 
+/// Parses `-j`: a whole number from 1 to [`MAX_THREADS`].
+fn parse_threads(value: &str) -> std::result::Result<std::num::NonZeroUsize, String> {
+    match value.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(std::num::NonZeroUsize::new(n).unwrap()),
+        _ => Err(tr!(
+            "“{value}”不是线程数：请用 1 到 {MAX_THREADS} 之间的整数",
+            "'{value}' is not a thread count: use a whole number from 1 to {MAX_THREADS}"
+        )),
+    }
+}
+
 /// Parses `--pick-rate`: `trained`, `off`, or a rate in (0, 1) such as `0.1`.
 pub fn parse_pick_rate(value: &str) -> std::result::Result<PickRate, String> {
     match value {
@@ -339,6 +359,15 @@ pub fn parse_pick_rate(value: &str) -> std::result::Result<PickRate, String> {
         },
     }
 }
+
+/// The largest weight a feature block may be given (the word block weighs 1; the kept
+/// settings are 0.5); far beyond it the fit overflows.
+const MAX_BLOCK_WEIGHT: f32 = 100.0;
+/// The largest C of `--c-grid` (the kept grid ends at 10).
+const MAX_C: f32 = 10_000.0;
+/// The most worker threads `-j` starts (each costs a stack and start-up time; more than the
+/// machine's cores only adds that cost).
+const MAX_THREADS: usize = 1024;
 
 /// Learner flags shared by `train` and `eval`.
 #[derive(Debug, Clone, Args)]
@@ -404,39 +433,45 @@ impl LearnArgs {
         }
         if let Some(grid) = &self.c_grid {
             anyhow::ensure!(
-                !grid.is_empty() && grid.iter().all(|c| *c > 0.0 && c.is_finite()),
+                !grid.is_empty() && grid.iter().all(|c| *c > 0.0 && *c <= MAX_C),
                 "{}",
                 tr!(
-                    "--c-grid {grid:?}：每个 C 都必须大于 0",
-                    "--c-grid {grid:?}: every C must be > 0"
+                    "--c-grid {grid:?}：每个 C 都必须大于 0、不超过 {MAX_C}",
+                    "--c-grid {grid:?}: every C must be > 0 and at most {MAX_C}"
                 )
             );
             o.c_grid = grid.clone();
         }
         if let Some(c) = self.chars {
             anyhow::ensure!(
-                c >= 0.0 && c.is_finite(),
+                (0.0..=MAX_BLOCK_WEIGHT).contains(&c),
                 "{}",
-                tr!("--chars {c}：不能小于 0", "--chars {c}: must be ≥ 0")
+                tr!(
+                    "--chars {c}：必须在 0 到 {MAX_BLOCK_WEIGHT} 之间",
+                    "--chars {c}: must be between 0 and {MAX_BLOCK_WEIGHT}"
+                )
             );
             o.features.chars = c;
         }
         if let Some(t) = self.title_weight {
             anyhow::ensure!(
-                t >= 0.0 && t.is_finite(),
+                (0.0..=MAX_BLOCK_WEIGHT).contains(&t),
                 "{}",
                 tr!(
-                    "--title-weight {t}：不能小于 0",
-                    "--title-weight {t}: must be ≥ 0"
+                    "--title-weight {t}：必须在 0 到 {MAX_BLOCK_WEIGHT} 之间",
+                    "--title-weight {t}: must be between 0 and {MAX_BLOCK_WEIGHT}"
                 )
             );
             o.features.title = t;
         }
         if let Some(w) = self.shape {
             anyhow::ensure!(
-                w >= 0.0 && w.is_finite(),
+                (0.0..=MAX_BLOCK_WEIGHT).contains(&w),
                 "{}",
-                tr!("--shape {w}：不能小于 0", "--shape {w}: must be ≥ 0")
+                tr!(
+                    "--shape {w}：必须在 0 到 {MAX_BLOCK_WEIGHT} 之间",
+                    "--shape {w}: must be between 0 and {MAX_BLOCK_WEIGHT}"
+                )
             );
             o.features.shape = w;
         }

@@ -42,13 +42,13 @@ pub struct RankArgs {
     #[arg(long)]
     keep_formulas: bool,
     /// Keep only the first N stories (a story's near-duplicates stay with it).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
     top: Option<usize>,
     /// Balanced shortlist: at most N stories per theme, every theme with a candidate covered.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
     per_theme: Option<usize>,
     /// Balanced shortlist: at most N stories per reporting unit.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
     per_unit: Option<usize>,
     /// Do not look for near-duplicates (each row is ranked on its own).
     #[arg(long)]
@@ -193,6 +193,17 @@ impl Units {
 }
 
 pub fn run(args: RankArgs) -> Result<()> {
+    // Every output is checked against every input before any work is done.
+    let mut inputs = args.input_args.paths(&args.input);
+    inputs.extend(args.model.as_deref());
+    inputs.extend(args.decisions_file.as_deref());
+    let outputs: Vec<&std::path::Path> = args
+        .output
+        .as_deref()
+        .into_iter()
+        .chain(args.report.as_deref())
+        .collect();
+    xuanti::write::check_outputs(&outputs, &inputs)?;
     let mut reader = BatchReader::open(&args.input, args.input_args.read_options())
         .context(super::read_failed())?;
     let started = std::time::Instant::now();
@@ -250,6 +261,15 @@ pub fn run(args: RankArgs) -> Result<()> {
         None => None,
     };
     let reviewing = decision_column.is_some() || decision_file.is_some();
+    if args.per_unit.is_some() && reader.columns.unit.is_none() {
+        super::warn(&[xuanti::tr!(
+            "--per-unit 没有起作用：{} 里没有报送单位列（unit/报送单位/单位/申报单位，或用 --unit-col 指定）",
+            "--per-unit has no effect: {} has no reporting-unit column (unit/报送单位/单位/申报单位, or name it with --unit-col)",
+            args.input.display()
+        )]);
+    }
+    // Ids of the decisions file found in the batch (the others are reported).
+    let mut matched_ids: rustc_hash::FxHashSet<String> = Default::default();
 
     let spill_dir = match args.output.as_deref().and_then(|p| p.parent()) {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -304,7 +324,14 @@ pub fn run(args: RankArgs) -> Result<()> {
                         })
                     })?
                 }
-                (None, Some(file)) => file.get(&reader.columns.submission(row).id).copied(),
+                (None, Some(file)) => {
+                    let id = reader.columns.submission(row).id;
+                    let d = file.get(&id).copied();
+                    if d.is_some() {
+                        matched_ids.insert(id);
+                    }
+                    d
+                }
                 (None, None) => None,
             };
             if reviewing {
@@ -453,6 +480,28 @@ pub fn run(args: RankArgs) -> Result<()> {
         .ranks
         .partition_point(|&r| r as usize <= marked_stories(stories));
 
+    if let Some(file) = &decision_file {
+        let mut unknown: Vec<&str> = file
+            .keys()
+            .filter(|id| !matched_ids.contains(*id))
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            unknown.sort_unstable();
+            let n = unknown.len();
+            let shown = unknown
+                .iter()
+                .take(5)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if n > 5 { "…" } else { "" };
+            super::warn(&[xuanti::tr!(
+                "决定文件里有 {n} 个编号在这一批里找不到，这些决定没有用上（编号要和申报表完全一致）：{shown}{more}",
+                "{n} id(s) of the decisions file are not in this batch; those decisions were not used (ids must match exactly): {shown}{more}"
+            )]);
+        }
+    }
     let mut columns = own_columns(theme_names.as_deref().unwrap_or_default());
     if decision_file.is_some() {
         columns.push(("decision".into(), ColumnKind::Short));
@@ -610,9 +659,22 @@ fn read_decision_file(
     };
     let (column, rows) = read_decisions(path, options).with_context(failed)?;
     let mut out = rustc_hash::FxHashMap::default();
+    let mut first_row: rustc_hash::FxHashMap<String, (u64, Decision)> = Default::default();
+    let mut conflicts = Vec::new();
     for (line, id, value) in rows {
         match Decision::parse(&value) {
             Ok(Some(d)) => {
+                match first_row.get(&id) {
+                    Some(&(row, earlier)) if earlier != d => conflicts.push(xuanti::tr!(
+                        "{}：编号 {id} 在第 {row} 行和第 {line} 行的决定不同，用后一个（第 {line} 行）",
+                        "{}: id {id} has different decisions in rows {row} and {line}; the later one (row {line}) is used",
+                        path.display()
+                    )),
+                    Some(_) => {}
+                    None => {
+                        first_row.insert(id.clone(), (line, d));
+                    }
+                }
                 out.insert(id, d);
             }
             Ok(None) => {}
@@ -628,6 +690,7 @@ fn read_decision_file(
             }
         }
     }
+    super::warn(&conflicts);
     Ok(out)
 }
 
@@ -675,7 +738,11 @@ fn learn_decisions(
         "已据 {picks} 份入选、{rejects} 份不入选的决定重新排序其余 {open} 份",
         "{open} undecided row(s) re-ranked from {picks} pick(s) and {rejects} reject(s)"
     ));
-    if let Some(left) = l.remaining_picks(&scores) {
+    // An empty sum is -0.0, which would print as "-0.0".
+    if let Some(left) = l
+        .remaining_picks(&scores)
+        .map(|v| if v == 0.0 { 0.0 } else { v })
+    {
         super::note(xuanti::tr!(
             "估计未决定的 {open} 份中还有约 {left:.1} 份可入选",
             "about {left:.1} pick(s) estimated among the {open} undecided row(s)"

@@ -75,6 +75,24 @@ pub fn run(args: SimulateArgs) -> Result<()> {
             args.prior_scale
         )
     );
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&args.min_screened),
+        xuanti::tr!(
+            "--min-screened {}：必须在 0 到 1 之间（占全批的比例）",
+            "--min-screened {}: must be between 0 and 1 (a share of the batch)",
+            args.min_screened
+        )
+    );
+    anyhow::ensure!(
+        args.nb >= 0.0 && args.nb.is_finite(),
+        xuanti::tr!("--nb {}：不能小于 0", "--nb {}: must be ≥ 0", args.nb)
+    );
+    let mut inputs = args.input_args.paths(&args.input);
+    inputs.extend(args.model.as_deref());
+    xuanti::write::check_outputs(
+        &args.curve.as_deref().into_iter().collect::<Vec<_>>(),
+        &inputs,
+    )?;
     let batch = args.input_args.read(&args.input)?;
     let labels = batch.labels(&args.label)?;
     let picks = labels.iter().filter(|&&y| y).count();
@@ -86,6 +104,26 @@ pub fn run(args: SimulateArgs) -> Result<()> {
             args.input.display(),
             args.label,
             labels.len()
+        )
+    );
+    let priors = args
+        .priors
+        .unwrap_or(if args.model.is_some() { 0 } else { 1 });
+    anyhow::ensure!(
+        priors > 0 || args.model.is_some(),
+        xuanti::tr!(
+            "--priors 0 需要同时给 --model：没有模型，第一轮排序无从谈起",
+            "--priors 0 needs --model: without a model the first ranking has nothing to go on"
+        )
+    );
+    // The priors are revealed for free: they must leave picks to find, and rejects to draw.
+    let rejects = labels.len() - picks;
+    anyhow::ensure!(
+        priors < picks && priors <= rejects,
+        xuanti::tr!(
+            "--priors {priors}：“{}”列有 {picks} 行入选、{rejects} 行未入选；先揭示的 {priors} 个入选须少于入选数（要留下可找的），也不能多于未入选数",
+            "--priors {priors}: column '{}' has {picks} picks and {rejects} other rows; the priors must leave at least one pick to find, and cannot exceed the other rows",
+            args.label
         )
     );
     let model = match &args.model {
@@ -109,14 +147,6 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         }
         None => (analyzer.segment(&submissions), None),
     };
-    let priors = args.priors.unwrap_or(if model.is_some() { 0 } else { 1 });
-    anyhow::ensure!(
-        priors > 0 || model.is_some(),
-        xuanti::tr!(
-            "--priors 0 需要同时给 --model：没有模型，第一轮排序无从谈起",
-            "--priors 0 needs --model: without a model the first ranking has nothing to go on"
-        )
-    );
     anyhow::ensure!(
         args.chars >= 0.0 && args.chars.is_finite(),
         xuanti::tr!(
@@ -129,7 +159,7 @@ pub fn run(args: SimulateArgs) -> Result<()> {
     let options = LoopOptions {
         c: args.c,
         prior_scale: args.prior_scale,
-        nb_weight: args.nb.max(0.0),
+        nb_weight: args.nb,
         features: xuanti::featurize::FeatureConfig {
             chars: args.chars,
             ..defaults.features.clone()
@@ -165,7 +195,7 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         runs.push(sim);
     }
     if let Some(path) = &args.curve {
-        write_curve(path, &args.input, &runs[0])?;
+        write_curve(path, &inputs, &runs[0])?;
     }
     let mean = |f: &dyn Fn(&Simulation) -> f64| runs.iter().map(f).sum::<f64>() / runs.len() as f64;
     let wss = mean(&|s| s.wss_95);
@@ -227,7 +257,11 @@ fn estimate_error_at(sim: &Simulation, share: f64) -> Option<f64> {
         .and_then(|p| p.estimate.map(|e| e as f64 - (sim.picks - p.found) as f64))
 }
 
-fn write_curve(path: &std::path::Path, input: &std::path::Path, sim: &Simulation) -> Result<()> {
+fn write_curve(
+    path: &std::path::Path,
+    inputs: &[&std::path::Path],
+    sim: &Simulation,
+) -> Result<()> {
     let mut rows = vec![
         ["screened", "found", "recall", "estimated_left", "true_left"]
             .map(String::from)
@@ -242,6 +276,6 @@ fn write_curve(path: &std::path::Path, input: &std::path::Path, sim: &Simulation
             (sim.picks - p.found).to_string(),
         ]);
     }
-    write_csv(Some(path), &[input], &rows)
+    write_csv(Some(path), inputs, &rows)
         .context(xuanti::tr!("无法写出召回曲线", "cannot write the curve"))
 }

@@ -45,6 +45,17 @@ enum UnmarkedArg {
 }
 
 pub fn run(args: TrainArgs) -> Result<()> {
+    if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| {
+            tr!(
+                "无法建立文件夹 {}",
+                "cannot create the directory {}",
+                dir.display()
+            )
+        })?;
+    }
+    let inputs = args.input_args.paths(&args.input);
+    xuanti::write::check_outputs(&[args.output.as_path()], &inputs)?;
     let (mut batch, analyzer) = args.input_args.read_with_analyzer(&args.input)?;
     if let Some(how) = args.unmarked {
         let how = match how {
@@ -81,17 +92,8 @@ pub fn run(args: TrainArgs) -> Result<()> {
         &args.label,
         &args.learn,
     )?;
-    if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| {
-            tr!(
-                "无法建立文件夹 {}",
-                "cannot create the directory {}",
-                dir.display()
-            )
-        })?;
-    }
     model
-        .save(&args.output, &[args.input.as_path()])
+        .save(&args.output, &inputs)
         .context(tr!("无法写出模型文件", "cannot write the model file"))?;
     let t = model.training();
     let (rows, picked, c, ap) = (t.rows, t.positives, t.chosen_c, t.cv_ap);

@@ -19,6 +19,11 @@ pub struct LinearModel {
 }
 
 impl LinearModel {
+    /// Whether every weight and the bias are finite numbers.
+    pub fn is_finite(&self) -> bool {
+        self.bias.is_finite() && self.weights.iter().all(|w| w.is_finite())
+    }
+
     /// `w · x + b`.
     pub fn margin(&self, x: &SparseVec) -> f32 {
         // Summed in order from −0.0, exactly as `Iterator::sum` does; the weights a few
@@ -433,6 +438,14 @@ pub struct Stacker {
 }
 
 impl Stacker {
+    /// Whether every number of the combiner is finite.
+    pub fn is_finite(&self) -> bool {
+        self.intercept.is_finite()
+            && [&self.mean, &self.std, &self.coef]
+                .iter()
+                .all(|v| v.iter().all(|x| x.is_finite()))
+    }
+
     /// Fits the combiner with `linfa-logistic` (L2 penalty `alpha`).
     pub fn fit(signals: Vec<String>, z: &[Vec<f32>], y: &[bool], alpha: f64) -> Stacker {
         let cols = signals.len();

@@ -765,6 +765,24 @@ impl SelectionModel {
     /// Writes the model file (to a temporary file first, then renamed into place); refuses to
     /// write over any of `inputs`.
     pub fn save(&self, path: &Path, inputs: &[&Path]) -> Result<()> {
+        // JSON has no NaN or infinity: such a number would be written as null and the file
+        // could not be read back. Extreme settings (a block weight of 1e20) are refused here.
+        let finite = self.svm.is_finite()
+            && self.nb.as_ref().is_none_or(LinearModel::is_finite)
+            && self.stacker.is_finite()
+            && self
+                .theme_models
+                .iter()
+                .all(|t| t.linear.is_finite() && t.platt.is_finite());
+        if !finite {
+            return Err(Error::Training {
+                path: path.to_path_buf(),
+                message: crate::tr!(
+                    "训练得到的模型里有非有限的数（溢出），模型未写出；请把 --chars、--title-weight、--shape 或 --c-grid 调小",
+                    "training produced numbers that are not finite (an overflow); no model was written: use smaller --chars, --title-weight, --shape or --c-grid values"
+                ),
+            });
+        }
         let file = ModelFile {
             format: FORMAT.to_string(),
             version: VERSION,
@@ -1109,6 +1127,21 @@ mod tests {
         let mean = p.iter().sum::<f32>() / p.len() as f32;
         assert!((mean - 0.1).abs() < 1e-4, "{mean}");
         assert!(p.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn a_model_with_a_number_that_is_not_finite_is_not_written() {
+        let bytes = include_bytes!("../../fuzz/seeds/model/sample_past.json").to_vec();
+        let mut model = SelectionModel::from_bytes(Path::new("m.json"), bytes).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.json");
+        model.save(&good, &[]).unwrap();
+        assert!(SelectionModel::load(&good).is_ok());
+        model.stacker.std[0] = f32::INFINITY;
+        let bad = dir.path().join("bad.json");
+        let e = model.save(&bad, &[]).unwrap_err();
+        assert!(matches!(e, Error::Training { .. }), "{e}");
+        assert!(!bad.exists());
     }
 
     #[test]

@@ -42,25 +42,102 @@ pub fn remove_pending_files() {
     }
 }
 
-/// Writes `path` through `fill`, atomically; refuses when `path` is one of `inputs`.
+/// The file a write to `path` lands in: `path` itself, or the file a symbolic link at `path`
+/// points to (followed, so that the link stays a link), made absolute where its folder exists.
+fn landing(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    // A chain of links, dangling or not; bounded against loops.
+    for _ in 0..32 {
+        match std::fs::read_link(&p) {
+            Ok(to) => {
+                p = match p.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    if let Ok(c) = std::fs::canonicalize(&p) {
+        return c;
+    }
+    match (p.parent(), p.file_name()) {
+        (Some(dir), Some(name)) => {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            std::fs::canonicalize(dir).map_or(p.clone(), |d| d.join(name))
+        }
+        _ => p,
+    }
+}
+
+/// Checks a run's outputs before any work is done: none is one of `inputs` (whatever the
+/// spelling: `./`, `..`, a symbolic link), no two are the same file, and each one's folder
+/// exists. So a run that cannot write all its outputs writes none of them.
+pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<()> {
+    let inputs: Vec<PathBuf> = inputs.iter().map(|i| landing(i)).collect();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for &out in outputs {
+        let target = landing(out);
+        if inputs.contains(&target) {
+            return Err(Error::OverwriteInput {
+                path: out.to_path_buf(),
+            });
+        }
+        if seen.contains(&target) {
+            return Err(Error::SameOutput {
+                path: out.to_path_buf(),
+            });
+        }
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if !dir.is_dir() {
+            return Err(Error::io(
+                out,
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    crate::tr!(
+                        "文件夹 {} 不存在",
+                        "the folder {} does not exist",
+                        dir.display()
+                    ),
+                ),
+            ));
+        }
+        seen.push(target);
+    }
+    Ok(())
+}
+
+/// Writes `path` through `fill`, atomically; refuses when `path` is one of `inputs`. A
+/// symbolic link is followed (the file it points to is replaced, the link stays). A path that
+/// is not a regular file (`/dev/null`, a named pipe) is written to directly, as a stream: it
+/// cannot be replaced, and must not be.
 pub fn atomic_write(
     path: &Path,
     inputs: &[&Path],
     fill: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<()> {
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    for input in inputs {
-        if std::fs::canonicalize(input).is_ok_and(|i| i == target) {
-            return Err(Error::OverwriteInput {
-                path: path.to_path_buf(),
-            });
-        }
+    check_outputs(&[path], inputs)?;
+    let target = landing(path);
+    if std::fs::metadata(&target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let result = (|| {
+            let mut w = BufWriter::new(std::fs::OpenOptions::new().write(true).open(&target)?);
+            fill(&mut w)?;
+            w.flush()
+        })();
+        return result.map_err(|e| Error::io(path, e));
     }
-    let dir = match path.parent() {
+    let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
@@ -70,7 +147,7 @@ pub fn atomic_write(
         let mut w = BufWriter::new(File::create(&temp)?);
         fill(&mut w)?;
         w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&temp, path)
+        std::fs::rename(&temp, &target)
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&temp);

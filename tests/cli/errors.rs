@@ -239,3 +239,134 @@ fn unreadable_date_cell_names_file_row_column_and_value() {
         "a model was written despite the error"
     );
 }
+
+#[test]
+fn no_output_is_written_over_any_file_the_run_reads() {
+    let env = super::model::trained(&[]);
+    env.write("themes.toml", MINIMAL_THEMES);
+    env.write("dict.txt", "红枫湖镇 ns\n");
+    env.write("decisions.csv", "编号,决定\nS02,入选\n");
+    let cases: [&[&str]; 6] = [
+        &[
+            "rank",
+            "in.csv",
+            "--decisions-file",
+            "decisions.csv",
+            "-o",
+            "decisions.csv",
+        ],
+        &[
+            "rank",
+            "in.csv",
+            "--themes",
+            "themes.toml",
+            "-o",
+            "./themes.toml",
+        ],
+        &[
+            "rank", "in.csv", "--dict", "dict.txt", "--report", "dict.txt",
+        ],
+        &[
+            "train", "past.csv", "--label", "入选", "--dict", "dict.txt", "-o", "dict.txt",
+        ],
+        &[
+            "train",
+            "past.csv",
+            "--label",
+            "入选",
+            "--themes",
+            "themes.toml",
+            "-o",
+            "themes.toml",
+        ],
+        &[
+            "simulate",
+            "past.csv",
+            "--label",
+            "入选",
+            "--model",
+            "model.json",
+            "--curve",
+            "model.json",
+        ],
+    ];
+    for args in cases {
+        let before: Vec<Vec<u8>> = ["themes.toml", "dict.txt", "decisions.csv", "model.json"]
+            .iter()
+            .map(|f| env.read_bytes(f))
+            .collect();
+        let err = env.fails_usage(args);
+        assert_contains(&format!("stderr of {args:?}"), &err, args[args.len() - 1]);
+        let after: Vec<Vec<u8>> = ["themes.toml", "dict.txt", "decisions.csv", "model.json"]
+            .iter()
+            .map(|f| env.read_bytes(f))
+            .collect();
+        assert!(before == after, "{args:?} changed an input");
+    }
+}
+
+#[test]
+fn two_outputs_naming_one_file_or_a_missing_folder_stop_the_run_before_it_writes() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    env.fails_usage(&["rank", "in.csv", "-o", "same.html", "--report", "same.html"]);
+    assert!(!env.exists("same.html"), "same.html written");
+    let err = env.fails(&["rank", "in.csv", "-o", "out.csv", "--report", "no/r.html"]);
+    assert_contains("stderr", &err, "r.html");
+    assert!(
+        !env.exists("out.csv"),
+        "the ranking was written before the report failed"
+    );
+}
+
+#[test]
+fn a_symbolic_link_as_output_keeps_the_link_and_fills_its_target() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    std::fs::create_dir(env.path("sub")).unwrap();
+    std::os::unix::fs::symlink("sub/target.csv", env.path("out.csv")).unwrap();
+    env.ok(&["rank", "in.csv", "-o", "out.csv"]);
+    let link = std::fs::symlink_metadata(env.path("out.csv")).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link was replaced by a file"
+    );
+    assert!(
+        env.read("sub/target.csv").contains("S02"),
+        "the target was not written"
+    );
+}
+
+#[test]
+fn an_output_that_is_not_a_regular_file_is_written_to_not_replaced() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    env.ok(&["rank", "in.csv", "-o", "/dev/null"]);
+    use std::os::unix::fs::FileTypeExt;
+    let meta = std::fs::metadata("/dev/null").unwrap();
+    assert!(
+        meta.file_type().is_char_device(),
+        "/dev/null is no longer a device"
+    );
+}
+
+#[test]
+fn out_of_range_counts_are_usage_errors() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    for args in [
+        &["-j", "100000", "rank", "in.csv"][..],
+        &["rank", "in.csv", "--top", "0"],
+        &["rank", "in.csv", "--per-theme", "0"],
+        &["rank", "in.csv", "--per-unit", "0"],
+    ] {
+        env.fails_usage(args);
+    }
+    env.write("past.csv", PAST);
+    let err = env.fails(&["train", "past.csv", "--label", "入选", "--chars", "1e20"]);
+    assert_contains("stderr", &err, "--chars");
+    assert!(
+        !env.exists("models/xuanti-model.json"),
+        "a model was written"
+    );
+}

@@ -75,3 +75,20 @@ fn model_eval_and_train_test_eval_score_a_later_batch() {
         "{trained_here:#}"
     );
 }
+
+#[test]
+fn the_mean_of_batches_without_a_pick_is_not_a_number_not_zero() {
+    let env = Env::new();
+    env.write("none.csv", PAST.replace(",是,", ",否,"));
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["eval", "--test", "none.csv", "--label", "入选", "--json"]))
+            .unwrap();
+    assert!(json["mean"]["n"].as_u64().is_some_and(|n| n > 0), "{json}");
+    // JSON has no NaN: serde writes null, never a misleading -0.0.
+    assert_same("mean AP", &serde_json::Value::Null, &json["mean"]["ap"]);
+    assert_same(
+        "mean WSS@95",
+        &serde_json::Value::Null,
+        &json["mean"]["wss95"],
+    );
+}

@@ -142,6 +142,24 @@ fn a_cell_that_is_not_a_decision_names_its_row_and_value() {
 }
 
 #[test]
+fn decisions_for_ids_not_in_the_batch_and_conflicting_decisions_are_reported() {
+    let env = Env::new();
+    env.write("plain.csv", SUBMISSIONS);
+    // X99 is not in the batch, s01 differs from S01 in case, N01 is decided twice differently.
+    env.write(
+        "decisions.csv",
+        "编号,决定\nS01,入选\nX99,入选\ns01,不入选\nN01,入选\nN01,不入选\n",
+    );
+    let err = env.ok_stderr(&["rank", "plain.csv", "--decisions-file", "decisions.csv"]);
+    assert_contains("warning", &err, "X99");
+    assert_contains("warning", &err, "s01");
+    assert_contains("warning", &err, "N01");
+    assert_contains("warning", &err, "第 5 行和第 6 行");
+    // The later decision is the one used: N01 is among the rejects.
+    assert_contains("note", &err, "1 份入选、1 份不入选");
+}
+
+#[test]
 fn a_marked_ranking_round_trips_through_rank_again() {
     let env = Env::new();
     env.write("in.csv", with_decisions(|_| ""));
@@ -242,4 +260,19 @@ fn simulate_without_picks_or_without_priors_and_model_is_an_error() {
     let none: String = PAST.replace(",是,", ",否,");
     env.write("none.csv", none);
     env.fails(&["simulate", "none.csv", "--label", "入选"]);
+    // Priors that reveal every pick leave nothing to simulate.
+    let picks = PAST.matches(",是,").count().to_string();
+    let err = env.fails(&[
+        "simulate", "past.csv", "--label", "入选", "--priors", &picks,
+    ]);
+    assert_contains("error", &err, "--priors");
+    env.fails(&[
+        "simulate",
+        "past.csv",
+        "--label",
+        "入选",
+        "--min-screened",
+        "2",
+    ]);
+    env.fails(&["simulate", "past.csv", "--label", "入选", "--nb=-1"]);
 }
