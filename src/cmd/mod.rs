@@ -24,8 +24,8 @@ use xuanti::tr;
 #[derive(Debug, Parser)]
 #[command(name = "xuanti", version, about, long_about = None)]
 pub struct Cli {
-    /// Worker threads (default: one per core; 1 runs everything on the main thread). The
-    /// output is the same for any number.
+    /// Worker threads, 1 to 1024 (default: one per core; 1 runs everything on the main
+    /// thread). The output is the same for any number.
     #[arg(long, short = 'j', global = true, value_name = "N", value_parser = parse_threads)]
     threads: Option<std::num::NonZeroUsize>,
     /// Print only errors on stderr: no progress bar, notes or warnings.

@@ -157,8 +157,6 @@ fn rank_refuses_to_write_over_its_model() {
     assert!(before == env.read_bytes("model.json"), "model.json changed");
 }
 
-// Bug: `train` saves through `atomic_write(path, &[], …)` with no inputs, so `-o past.csv`
-// replaces the training CSV with the model. Run with `cargo test -- --ignored` once fixed.
 #[test]
 fn train_refuses_to_write_the_model_over_its_training_file() {
     let env = Env::new();
