@@ -31,7 +31,8 @@ pub struct RankArgs {
     /// training data, for batches of 100+ rows), a rate such as `0.1`, or `off`.
     #[arg(long, value_name = "RATE", default_value = "trained", value_parser = super::parse_pick_rate)]
     pick_rate: PickRate,
-    /// Output file: .xlsx for a workbook, anything else for CSV (default: CSV on stdout).
+    /// Output file: .xlsx for a workbook, anything else for CSV (default, or `-`: CSV on
+    /// stdout).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Write a CSV file without the UTF-8 BOM that Excel needs to show Chinese.
@@ -192,7 +193,11 @@ impl Units {
     }
 }
 
-pub fn run(args: RankArgs) -> Result<()> {
+pub fn run(mut args: RankArgs) -> Result<()> {
+    // `-o -` is standard output, as for most command-line tools.
+    if args.output.as_deref() == Some(std::path::Path::new("-")) {
+        args.output = None;
+    }
     // Every output is checked against every input before any work is done.
     let mut inputs = args.input_args.paths(&args.input);
     inputs.extend(args.model.as_deref());

@@ -265,3 +265,12 @@ fn valid_dictionary_is_accepted() {
     let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--dict", "dict.txt"]));
     assert_same("rows", SUBMISSIONS.lines().count() - 1, ranked.rows.len());
 }
+
+#[test]
+fn output_dash_is_standard_output() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let dash = env.ok(&["rank", "in.csv", "-o", "-"]);
+    assert!(!env.exists("-"), "a file named - was written");
+    assert_same("stdout", env.ok(&["rank", "in.csv"]), dash);
+}
