@@ -20,7 +20,8 @@ pub enum Error {
     Csv {
         /// The file.
         path: PathBuf,
-        /// The row (line of the file; the header is row 1).
+        /// The row, as a spreadsheet numbers it: the header is row 1, and a quoted cell with
+        /// line breaks stays in its row.
         row: u64,
         /// What the CSV reader reported.
         message: String,
@@ -34,7 +35,8 @@ pub enum Error {
     Encoding {
         /// The file.
         path: PathBuf,
-        /// The row (line of the file; the header is row 1).
+        /// The row, as a spreadsheet numbers it: the header is row 1, and a quoted cell with
+        /// line breaks stays in its row.
         row: u64,
         /// The bytes, their offset and what to do.
         message: String,
@@ -63,7 +65,8 @@ pub enum Error {
     BadValue {
         /// The file.
         path: PathBuf,
-        /// The row (line of the file; the header is row 1).
+        /// The row, as a spreadsheet numbers it: the header is row 1, and a quoted cell with
+        /// line breaks stays in its row.
         row: u64,
         /// The column name.
         column: String,

@@ -3,10 +3,11 @@
 //! workbook; finds the id, title, unit and text columns by name, and keeps every cell for the
 //! output.
 
+use std::collections::VecDeque;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 /// The encodings `--encoding` can name (re-exported from encoding_rs).
@@ -207,6 +208,8 @@ enum Source {
         reader: csv::Reader<Box<dyn Read + Send>>,
         record: csv::StringRecord,
         replaced: Arc<AtomicU64>,
+        /// The row of each record, counted as the text is decoded.
+        rows: Arc<Mutex<RowCounter>>,
     },
     /// A worksheet, read whole: each row's number in the sheet (1-based) and its cells.
     Sheet {
@@ -305,17 +308,25 @@ impl BatchReader {
             count: consumed.clone(),
         };
         let source: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(prefix).chain(source));
-        let decoded = DecodingReader::new(source, encoding, options.lossy, replaced.clone());
+        let rows = Arc::new(Mutex::new(RowCounter::new(delimiter)));
+        let decoded = DecodingReader::new(
+            source,
+            encoding,
+            options.lossy,
+            replaced.clone(),
+            rows.clone(),
+        );
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
             .from_reader(Box::new(decoded) as Box<dyn Read + Send>);
         let headers: Vec<String> = reader
             .headers()
-            .map_err(|e| csv_error(path, e))?
+            .map_err(|e| csv_error(path, e, &rows))?
             .iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').trim().to_string())
             .collect();
+        RowCounter::next_record(&rows);
         let mut warnings = Vec::new();
         let mut seen: Vec<String> = Vec::new();
         for h in headers.iter().filter(|h| !h.is_empty()) {
@@ -340,6 +351,7 @@ impl BatchReader {
                 reader,
                 record: csv::StringRecord::new(),
                 replaced,
+                rows,
             },
             consumed,
             total: None,
@@ -491,10 +503,11 @@ impl BatchReader {
                     reader,
                     record,
                     replaced,
+                    rows,
                 } => {
                     let more = reader
                         .read_record(record)
-                        .map_err(|e| csv_error(&self.path, e))?;
+                        .map_err(|e| csv_error(&self.path, e, rows))?;
                     if !more {
                         let n = replaced.swap(0, Ordering::Relaxed);
                         if n > 0 {
@@ -506,10 +519,10 @@ impl BatchReader {
                         }
                         break;
                     }
+                    let line = RowCounter::next_record(rows);
                     if record.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
-                    let line = record.position().map_or(0, |p| p.line());
                     (line, record.iter().map(str::to_string).collect::<Vec<_>>())
                 }
                 Source::Sheet { rows, .. } => match rows.next() {
@@ -658,7 +671,8 @@ fn malformed(encoding: &'static encoding_rs::Encoding, bytes: &[u8], whole: bool
 pub struct DecodeError {
     /// The encoding.
     pub encoding: &'static str,
-    /// The line they are on (the header is line 1).
+    /// The row they are on, as a spreadsheet numbers it (the header is row 1); in a text
+    /// file, their line.
     pub row: u64,
     /// Their offset from the start of the file.
     pub offset: u64,
@@ -685,6 +699,155 @@ impl std::fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// Where the csv parser is in a record (its own states, with the ones it passes through
+/// without reading a byte left out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ParseState {
+    /// Between records, skipping line breaks.
+    StartRecord,
+    /// At the start of a cell.
+    StartField,
+    /// In a cell without quotes.
+    InField,
+    /// Inside quotes.
+    InQuotes,
+    /// At a quote inside quotes: it closes them, or doubles a quote.
+    QuoteInQuotes,
+    /// After a CR that ended a record: an LF next belongs to it.
+    AfterCr,
+}
+
+/// Numbers the rows of a CSV text as a spreadsheet that opens it does: the header is row 1,
+/// a record whose quoted cells hold line breaks is one row, and an empty line is a row of its
+/// own (a blank row, later skipped), whether lines end in LF, CR LF or CR. The decoder feeds
+/// it the text it hands the csv parser, and it follows that text through the parser's own
+/// states (`csv_core`'s, with its default quote `"` and CR, LF or CR LF line ends), so that it
+/// finds the same records; the reader takes one row number per record the parser returns.
+///
+/// The csv crate's `position().line()` cannot serve: it counts LF bytes read up to the end of
+/// the previous record, so it ran one row low after every CR LF line end (the parser stops at
+/// the CR), stayed at 1 in a CR-only file, and counted the line breaks inside quoted cells.
+#[derive(Debug)]
+struct RowCounter {
+    delimiter: u8,
+    state: ParseState,
+    /// Line breaks outside quotes so far (a CR LF is one).
+    breaks: u64,
+    /// Whether the last byte was a CR (an LF after it ends the same line).
+    after_cr: bool,
+    /// The row of the record being read.
+    current: u64,
+    /// The rows of the records read ahead of the parser, first one first.
+    ahead: VecDeque<u64>,
+    /// The last row handed to the reader (for a record the counter did not see, which would
+    /// be a bug: it then gets the next row rather than a panic).
+    last: u64,
+}
+
+impl RowCounter {
+    fn new(delimiter: u8) -> RowCounter {
+        RowCounter {
+            delimiter,
+            state: ParseState::StartRecord,
+            breaks: 0,
+            after_cr: false,
+            current: 0,
+            ahead: VecDeque::new(),
+            last: 0,
+        }
+    }
+
+    /// Follows `text` (decoded, as the parser will read it).
+    fn feed(&mut self, text: &[u8]) {
+        use ParseState::*;
+        let mut i = 0;
+        while i < text.len() {
+            // Inside a cell only a few bytes change the state: skip to the next one.
+            let next = match self.state {
+                InQuotes => memchr::memchr(b'"', &text[i..]),
+                InField => memchr::memchr3(self.delimiter, b'\r', b'\n', &text[i..]),
+                _ => Some(0),
+            };
+            let Some(skip) = next else { break };
+            i += skip;
+            let c = text[i];
+            let line_end = c == b'\r' || c == b'\n';
+            self.state = match self.state {
+                // The LF of a CR LF that ended a record.
+                AfterCr if c == b'\n' => StartRecord,
+                StartRecord | AfterCr if line_end => {
+                    if !(c == b'\n' && self.after_cr) {
+                        self.breaks += 1;
+                    }
+                    StartRecord
+                }
+                StartRecord | AfterCr => {
+                    self.current = self.breaks + 1;
+                    self.ahead.push_back(self.current);
+                    self.in_field(c)
+                }
+                StartField => self.in_field(c),
+                InField if c == self.delimiter => StartField,
+                InField if line_end => self.end_record(c),
+                InField => InField,
+                InQuotes if c == b'"' => QuoteInQuotes,
+                InQuotes => InQuotes,
+                QuoteInQuotes if c == b'"' => InQuotes,
+                QuoteInQuotes if c == self.delimiter => StartField,
+                QuoteInQuotes if line_end => self.end_record(c),
+                QuoteInQuotes => InField,
+            };
+            // Only read between records, where no byte is skipped.
+            self.after_cr = c == b'\r';
+            i += 1;
+        }
+    }
+
+    /// The state after byte `c` at the start of a cell.
+    fn in_field(&mut self, c: u8) -> ParseState {
+        if c == b'"' {
+            ParseState::InQuotes
+        } else if c == self.delimiter {
+            ParseState::StartField
+        } else if c == b'\r' || c == b'\n' {
+            self.end_record(c)
+        } else {
+            ParseState::InField
+        }
+    }
+
+    fn end_record(&mut self, c: u8) -> ParseState {
+        self.breaks += 1;
+        if c == b'\r' {
+            ParseState::AfterCr
+        } else {
+            ParseState::StartRecord
+        }
+    }
+
+    /// The row of the text fed last: the record being read, or the next one between records.
+    fn row_here(&self) -> u64 {
+        match self.state {
+            ParseState::StartRecord | ParseState::AfterCr => self.breaks + 1,
+            _ => self.current,
+        }
+    }
+
+    /// The row of the next record the parser returns.
+    fn next_record(rows: &Mutex<RowCounter>) -> u64 {
+        let mut rows = lock(rows);
+        let row = rows.ahead.pop_front().unwrap_or(rows.last + 1);
+        rows.last = row;
+        row
+    }
+}
+
+/// The counter, even if a thread panicked while holding it (it holds plain numbers).
+fn lock(rows: &Mutex<RowCounter>) -> std::sync::MutexGuard<'_, RowCounter> {
+    rows.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Decodes a byte stream to UTF-8 as it is read; stops at the first undecodable sequence
 /// with a [`DecodeError`], or (lossy) replaces it with U+FFFD and counts it.
 struct DecodingReader<R> {
@@ -703,8 +866,8 @@ struct DecodingReader<R> {
     output: Vec<u8>,
     filled: usize,
     served: usize,
-    /// Line breaks decoded so far.
-    lines: u64,
+    /// Follows the decoded text to number its rows.
+    rows: Arc<Mutex<RowCounter>>,
 }
 
 impl<R: Read> DecodingReader<R> {
@@ -713,6 +876,7 @@ impl<R: Read> DecodingReader<R> {
         encoding: &'static encoding_rs::Encoding,
         lossy: bool,
         replaced: Arc<AtomicU64>,
+        rows: Arc<Mutex<RowCounter>>,
     ) -> DecodingReader<R> {
         DecodingReader {
             inner,
@@ -729,7 +893,7 @@ impl<R: Read> DecodingReader<R> {
             output: vec![0; 1 << 16],
             filled: 0,
             served: 0,
-            lines: 0,
+            rows,
         }
     }
 
@@ -755,13 +919,12 @@ impl<R: Read> DecodingReader<R> {
             let before = self.consumed;
             self.start += read;
             self.consumed += read as u64;
-            self.lines += self.output[..written]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
             match result {
                 DecoderResult::Malformed(bad, after) => {
                     if !self.lossy {
+                        let mut rows = lock(&self.rows);
+                        rows.feed(&self.output[..written]);
+                        let row = rows.row_here();
                         let at = before + read as u64 - after as u64 - bad as u64;
                         let from = self.start - after as usize - bad as usize;
                         let bytes = self
@@ -772,7 +935,7 @@ impl<R: Read> DecodingReader<R> {
                             std::io::ErrorKind::InvalidData,
                             DecodeError {
                                 encoding: self.encoding.name(),
-                                row: self.lines + 1,
+                                row,
                                 offset: at,
                                 bytes,
                             },
@@ -788,6 +951,7 @@ impl<R: Read> DecodingReader<R> {
                 }
                 DecoderResult::OutputFull => {}
             }
+            lock(&self.rows).feed(&self.output[..written]);
             if written > 0 || self.done {
                 return Ok(written);
             }
@@ -837,10 +1001,11 @@ fn cell_text(cell: &calamine::Data) -> String {
     }
 }
 
-/// One data row as read: its line in the file and its cells.
+/// One data row as read: its row number and its cells.
 #[derive(Debug, Clone)]
 pub struct Row {
-    /// The line the record starts on (the header is line 1), as a spreadsheet numbers rows.
+    /// Its row, as a spreadsheet opening the file numbers it: the header is row 1, a quoted
+    /// cell with line breaks stays in its row, an empty line is a (skipped) row.
     pub line: u64,
     /// The cells, one per header column.
     pub cells: Vec<String>,
@@ -1055,24 +1220,30 @@ fn sniff_delimiter(header: &str) -> u8 {
     }
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> Error {
-    if let csv::ErrorKind::Io(io) = e.kind() {
-        if let Some(d) = io.get_ref().and_then(|r| r.downcast_ref::<DecodeError>()) {
-            return Error::Encoding {
+/// `e` as an error naming the row it happened on (`rows` knows the row being read).
+fn csv_error(path: &Path, e: csv::Error, rows: &Mutex<RowCounter>) -> Error {
+    let message = csv_message(&e);
+    let io = match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        _ => {
+            return Error::Csv {
                 path: path.to_path_buf(),
-                row: d.row,
-                message: crate::tr!(
-                    "{d}；如果文件是别的编码，请用 --encoding 指定（gbk、utf-8、utf-16le 等），或用 --lossy 把这些字节换成 \u{fffd}",
-                    "{d}; if the file is in another encoding, say which with --encoding (gbk, utf-8, utf-16le, …), or use --lossy to replace such bytes"
-                ),
-            };
+                row: lock(rows).row_here(),
+                message,
+            }
         }
+    };
+    if let Some(d) = io.get_ref().and_then(|r| r.downcast_ref::<DecodeError>()) {
+        return Error::Encoding {
+            path: path.to_path_buf(),
+            row: d.row,
+            message: crate::tr!(
+                "{d}；如果文件是别的编码，请用 --encoding 指定（gbk、utf-8、utf-16le 等），或用 --lossy 把这些字节换成 \u{fffd}",
+                "{d}; if the file is in another encoding, say which with --encoding (gbk, utf-8, utf-16le, …), or use --lossy to replace such bytes"
+            ),
+        };
     }
-    Error::Csv {
-        path: path.to_path_buf(),
-        row: e.position().map_or(1, |p| p.line()),
-        message: csv_message(&e),
-    }
+    Error::io(path, io)
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -1118,11 +1289,11 @@ pub const DECISION_NAMES: &[&str] = &[
     "入选",
 ];
 
-/// One row of a decisions file: its line, id and decision cell.
+/// One row of a decisions file: its row number, id and decision cell.
 pub type DecisionRow = (u64, String, String);
 
 /// Reads a decisions file: its id column (id/编号/序号) and its decision column (one of
-/// [`DECISION_NAMES`]); returns the decision column's name and each row's line, id and
+/// [`DECISION_NAMES`]); returns the decision column's name and each row's number, id and
 /// decision cell, in file order.
 pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<(String, Vec<DecisionRow>)> {
     let options = ReadOptions {
@@ -1369,6 +1540,117 @@ mod tests {
                 }
                 proptest::prop_assert_eq!(got.iter().collect::<Vec<_>>(), expected.clone());
             }
+        }
+    }
+
+    /// Row numbers of the records of `text` and of the error it stops with, if any.
+    fn rows_of(text: &[u8]) -> (Vec<u64>, Option<String>) {
+        let source = Box::new(std::io::Cursor::new(text.to_vec()));
+        let mut reader =
+            match BatchReader::from_source(Path::new("r.csv"), source, &ReadOptions::default()) {
+                Ok(reader) => reader,
+                Err(e) => return (Vec::new(), Some(e.to_string())),
+            };
+        let mut rows = Vec::new();
+        loop {
+            match reader.next_rows(2) {
+                Ok(part) if part.is_empty() => return (rows, None),
+                Ok(part) => rows.extend(part.iter().map(|r| r.line)),
+                Err(e) => return (rows, Some(e.to_string())),
+            }
+        }
+    }
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them_whatever_the_line_ends() {
+        // Header row 1; row 2 holds a cell with line breaks; row 3 is an empty line (a blank
+        // row, skipped); row 4 is ",,"; rows 5 and 6.
+        let lf = "编号,标题,内容\n1,\"驻村\n第一书记\",\"修路\n\n架桥\"\n\n,,\n2,甲,乙\n3,丙,丁\n";
+        for (what, end) in [("LF", "\n"), ("CR LF", "\r\n"), ("CR", "\r")] {
+            let text = lf.replace('\n', end);
+            assert_eq!(rows_of(text.as_bytes()), (vec![2, 5, 6], None), "{what}");
+            let gbk = encoding_rs::GBK.encode(&text).0.into_owned();
+            assert_eq!(rows_of(&gbk), (vec![2, 5, 6], None), "{what}, GBK");
+        }
+        // An unquoted cell cannot hold a line break: a quote inside one is an ordinary
+        // character, so each of these lines is a row.
+        let (rows, _) = rows_of(b"title,text\na\"b,c\nd,e\"f\r\ng,h\n");
+        assert_eq!(rows, [2, 3, 4]);
+    }
+
+    #[test]
+    fn errors_name_the_row_as_a_spreadsheet_shows_it() {
+        for end in ["\n", "\r\n", "\r"] {
+            let text = "title,text\n\"a\nb\",c\nd\n".replace('\n', end);
+            let (_, e) = rows_of(text.as_bytes());
+            let e = e.unwrap_or_default();
+            assert!(e.contains("r.csv：第 3 行"), "{end:?}: {e}");
+            let mut bytes = "title,text\n\"a\nb\",c\nd,".replace('\n', end).into_bytes();
+            bytes.extend_from_slice(b"\xff\n");
+            let (_, e) = rows_of(&bytes);
+            let e = e.unwrap_or_default();
+            assert!(
+                e.contains("r.csv：第 3 行") && e.contains("[FF]"),
+                "{end:?}: {e}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// On any text of quotes, commas and line ends, the row counter finds exactly the
+        /// records the csv crate returns, in increasing rows.
+        #[test]
+        fn row_counter_finds_the_records_the_csv_parser_finds(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b',', b'"', b'\r', b'\n']),
+                0..40,
+            ),
+        ) {
+            let mut counter = RowCounter::new(b',');
+            counter.feed(&text);
+            let mut parser = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_slice());
+            let records = parser.byte_records().count();
+            proptest::prop_assert_eq!(counter.ahead.len(), records);
+            let rows: Vec<u64> = counter.ahead.iter().copied().collect();
+            proptest::prop_assert!(rows.windows(2).all(|w| w[0] < w[1]), "{:?}", rows);
+        }
+
+        /// Records written with any line end, with empty lines between them, are numbered
+        /// as a spreadsheet shows them: a record's row is one more than the line ends before
+        /// it outside quotes.
+        #[test]
+        fn rows_follow_the_line_ends_outside_quotes(
+            rows in proptest::collection::vec(
+                (proptest::collection::vec("[a-z,\"\n\r]{0,4}", 2), 0usize..3),
+                1..8,
+            ),
+            end in proptest::sample::select(vec!["\n", "\r\n", "\r"]),
+        ) {
+            let mut text = String::from("title,text");
+            let mut expected = Vec::new();
+            let mut row = 1;
+            for (cells, empty_lines) in &rows {
+                for _ in 0..*empty_lines {
+                    text.push_str(end);
+                    row += 1;
+                }
+                text.push_str(end);
+                row += 1;
+                let quoted: Vec<String> =
+                    cells.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+                text.push_str(&quoted.join(","));
+                expected.push(row);
+            }
+            let mut counter = RowCounter::new(b',');
+            counter.feed(text.as_bytes());
+            let mut got: Vec<u64> = counter.ahead.into_iter().collect();
+            proptest::prop_assert_eq!(got.remove(0), 1);
+            proptest::prop_assert_eq!(got, expected);
         }
     }
 
