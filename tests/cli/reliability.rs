@@ -245,6 +245,23 @@ fn binary_junk_stops_with_row_and_offset_or_is_replaced_with_lossy() {
     assert_contains("stderr", &stderr, "replaced by \u{fffd}");
 }
 
+/// Three bad bytes in one cell of a small UTF-8 file once made it GB18030 (three bad UTF-8
+/// sequences against two in GB18030), and the error named a good row and bytes that are fine.
+#[test]
+fn a_utf8_file_with_three_bad_bytes_names_their_row_not_a_good_one() {
+    let env = Env::english();
+    env.write(
+        "bad.csv",
+        b"id,title,text\nG1,\xe5\xa5\xbd,abc\nG2,\xff\xfe\xfd,abc\n",
+    );
+    let err = env.fails(&["rank", "bad.csv"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "bad.csv: row 3: bytes [FF] at byte offset 28 are not valid UTF-8",
+    );
+}
+
 #[test]
 fn formula_cells_are_neutralized_unless_kept() {
     let env = Env::new();
