@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::error::{Error, Result};
+use crate::error::{column_list, shorten, Error, Result};
 /// The encodings `--encoding` can name (re-exported from encoding_rs).
 pub use encoding_rs::Encoding;
 
@@ -331,6 +331,7 @@ impl BatchReader {
         let mut seen: Vec<String> = Vec::new();
         for h in headers.iter().filter(|h| !h.is_empty()) {
             if seen.iter().any(|s| key(s) == key(h)) {
+                let h = shorten(h);
                 warnings.push(crate::tr!(
                     "{}：表头里“{h}”这一列出现了两次，只用第一个",
                     "{}: the header names the column '{h}' twice; the first one is used",
@@ -566,6 +567,7 @@ impl BatchReader {
                         line.min(u32::MAX as u64) as u32,
                     ) as u64;
                     if first != line.min(u32::MAX as u64) {
+                        let id = shorten(id);
                         self.warnings.push(crate::tr!(
                             "{}：编号“{id}”在第 {first} 行和第 {line} 行都出现了，两行都保留",
                             "{}: id '{id}' appears in row {first} and again in row {line}; both are kept",
@@ -1327,7 +1329,7 @@ fn column_of(path: &Path, headers: &[String], name: &str) -> Result<usize> {
     find(headers, &[name]).ok_or_else(|| Error::NoSuchColumn {
         path: path.to_path_buf(),
         name: name.to_string(),
-        found: headers.join(","),
+        found: column_list(headers),
     })
 }
 
@@ -1358,12 +1360,12 @@ pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<(String, Vec
     let id = reader.columns.id.ok_or_else(|| Error::NoSuchColumn {
         path: path.to_path_buf(),
         name: ID_NAMES.join("/"),
-        found: reader.headers.join(","),
+        found: column_list(&reader.headers),
     })?;
     let decision = find(&reader.headers, DECISION_NAMES).ok_or_else(|| Error::NoSuchColumn {
         path: path.to_path_buf(),
         name: DECISION_NAMES.join("/"),
-        found: reader.headers.join(","),
+        found: column_list(&reader.headers),
     })?;
     let mut out = Vec::new();
     loop {
@@ -1395,7 +1397,7 @@ fn resolve_columns(path: &Path, headers: &[String], options: &ReadOptions) -> Re
                 .ok_or_else(|| Error::NoSuchColumn {
                     path: path.to_path_buf(),
                     name: name.clone(),
-                    found: headers.join(","),
+                    found: column_list(headers),
                 }),
             None => Ok(find(headers, names)),
         }
@@ -1409,7 +1411,7 @@ fn resolve_columns(path: &Path, headers: &[String], options: &ReadOptions) -> Re
     if columns.title.is_none() && columns.text.is_none() && !options.any_columns {
         return Err(Error::NoTextColumn {
             path: path.to_path_buf(),
-            found: headers.join(","),
+            found: column_list(headers),
             titles: TITLE_NAMES.join("/"),
             texts: TEXT_NAMES.join("/"),
         });

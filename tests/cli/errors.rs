@@ -50,6 +50,34 @@ fn bad_label_in_a_crlf_file_names_the_same_row_as_in_the_lf_file() {
     }
 }
 
+/// A 1 MB dictionary line or cell was echoed whole in the error (2 MB on stderr): values are
+/// quoted up to 60 characters, with their length.
+#[test]
+fn a_megabyte_dictionary_line_or_cell_is_quoted_shortened() {
+    let env = Env::english();
+    env.write("in.csv", SUBMISSIONS);
+    let line = format!("驻村 {}x", "5".repeat(1 << 20));
+    env.write("dict.txt", format!("泥腿子 5 n\n{line}\n"));
+    let err = env.fails(&["rank", "in.csv", "--dict", "dict.txt"]);
+    assert_contains("stderr", &err, "dict.txt: line 2: ");
+    assert_contains(
+        "stderr",
+        &err,
+        &format!(
+            "'驻村 {}…({} characters)'",
+            "5".repeat(57),
+            line.chars().count()
+        ),
+    );
+    assert!(err.len() < 1000, "stderr has {} bytes", err.len());
+    let big = "也许".repeat(1 << 19);
+    env.write("past.csv", PAST.replacen(",是,", &format!(",{big},"), 1));
+    let err = env.fails(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
+    assert_contains("stderr", &err, "past.csv: row 2, column '入选'");
+    assert_contains("stderr", &err, "(1048576 characters)'");
+    assert!(err.len() < 1000, "stderr has {} bytes", err.len());
+}
+
 #[test]
 fn missing_label_column_lists_the_columns() {
     let env = Env::new();
