@@ -538,8 +538,12 @@ impl BatchReader {
             while cells.len() > width && cells.last().is_some_and(|c| c.trim().is_empty()) {
                 cells.pop();
             }
-            if cells.len() != width {
-                let message = cell_count_message(cells.len(), width);
+            let open_quote = match &self.source {
+                Source::Csv { rows, .. } => lock(rows).unclosed == Some(line),
+                Source::Sheet { .. } => false,
+            };
+            if let Some(problem) = row_problem(line, &cells, width, open_quote) {
+                let message = problem.to_string();
                 if self.skip_bad_rows {
                     self.warnings.push(crate::tr!(
                         "{}：第 {line} 行{message}，已跳过（--skip-bad-rows）",
@@ -548,13 +552,20 @@ impl BatchReader {
                     ));
                     continue;
                 }
+                let advice = match problem {
+                    RowProblem::OpenQuote { .. } => crate::tr!(
+                        "（请补上或删去这个引号）",
+                        " (close the quote, or remove it)"
+                    ),
+                    _ => crate::tr!(
+                        "（可以用 --skip-bad-rows 跳过这样的行）",
+                        " (use --skip-bad-rows to skip such rows)"
+                    ),
+                };
                 return Err(Error::Csv {
                     path: self.path.clone(),
                     row: line,
-                    message: crate::tr!(
-                        "{message}（可以用 --skip-bad-rows 跳过这样的行）",
-                        "{message} (use --skip-bad-rows to skip such rows)"
-                    ),
+                    message: format!("{message}{advice}"),
                 });
             }
             let row = Row { line, cells };
@@ -781,6 +792,8 @@ struct RowCounter {
     /// The last row handed to the reader (for a record the counter did not see, which would
     /// be a bug: it then gets the next row rather than a panic).
     last: u64,
+    /// The row whose quote was still open at the end of the text.
+    unclosed: Option<u64>,
 }
 
 impl RowCounter {
@@ -793,6 +806,14 @@ impl RowCounter {
             current: 0,
             ahead: VecDeque::new(),
             last: 0,
+            unclosed: None,
+        }
+    }
+
+    /// Notes the end of the text: a quote still open there swallowed the rest of the file.
+    fn finish(&mut self) {
+        if self.state == ParseState::InQuotes {
+            self.unclosed = Some(self.current);
         }
     }
 
@@ -1007,7 +1028,12 @@ impl<R: Read> DecodingReader<R> {
                 }
                 DecoderResult::OutputFull => {}
             }
-            lock(&self.rows).feed(&self.output[..written]);
+            let mut rows = lock(&self.rows);
+            rows.feed(&self.output[..written]);
+            if self.done {
+                rows.finish();
+            }
+            drop(rows);
             if written > 0 || self.done {
                 return Ok(written);
             }
@@ -1308,6 +1334,84 @@ fn csv_message(e: &csv::Error) -> String {
             expected_len, len, ..
         } => cell_count_message(*len as usize, *expected_len as usize),
         _ => e.to_string(),
+    }
+}
+
+/// What is wrong with a row read from a CSV file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RowProblem {
+    /// More or fewer cells than the header.
+    CellCount {
+        /// Cells in the row.
+        len: usize,
+        /// Cells in the header.
+        expected: usize,
+        /// A quoted cell of the row holds line breaks: a stray or missing quote may have
+        /// joined lines.
+        spans_lines: bool,
+    },
+    /// A quote opened in the row is never closed: the rest of the file went into its last
+    /// cell.
+    OpenQuote {
+        /// The row.
+        row: u64,
+        /// The row's and the header's cell counts, when they differ.
+        count: Option<(usize, usize)>,
+    },
+}
+
+/// What is wrong with row `row` of `cells` under a header of `width` cells, if anything.
+/// `open_quote`: the file ended inside a quote opened in this row; that is a problem even when
+/// the count is right, if the quote swallowed a line break and text after it (rows lost
+/// without a word otherwise).
+fn row_problem(row: u64, cells: &[String], width: usize, open_quote: bool) -> Option<RowProblem> {
+    let spans_lines = |c: &String| c.trim_end().contains(['\n', '\r']);
+    let count = (cells.len() != width).then_some((cells.len(), width));
+    if open_quote && (count.is_some() || cells.last().is_some_and(spans_lines)) {
+        return Some(RowProblem::OpenQuote { row, count });
+    }
+    count.map(|(len, expected)| RowProblem::CellCount {
+        len,
+        expected,
+        spans_lines: cells.iter().any(spans_lines),
+    })
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = match *self {
+            RowProblem::CellCount {
+                len,
+                expected,
+                spans_lines: false,
+            } => cell_count_message(len, expected),
+            RowProblem::CellCount {
+                len,
+                expected,
+                spans_lines: true,
+            } => {
+                let count = cell_count_message(len, expected);
+                crate::tr!(
+                    "{count}；其中带引号的单元格跨了多行，可能少了或多了一个引号（\"）",
+                    "{count}; a quoted cell in it spans several lines: a quote (\") may be missing or extra"
+                )
+            }
+            RowProblem::OpenQuote {
+                row,
+                count: Some((len, expected)),
+            } => {
+                let count = cell_count_message(len, expected);
+                crate::tr!(
+                    "{count}：第 {row} 行的一个引号（\"）没有闭合，文件余下的内容都读进了一个单元格",
+                    "{count}: a quote (\") opened in row {row} is never closed, so the rest of the file was read into one cell"
+                )
+            }
+            RowProblem::OpenQuote { count: None, .. } => crate::tr!(
+                "有一个引号（\"）没有闭合，文件余下的内容都读进了一个单元格",
+                "has a quote (\") that is never closed, so the rest of the file was read into one cell"
+            ),
+        };
+        f.write_str(&message)
     }
 }
 
@@ -1766,6 +1870,57 @@ mod tests {
             proptest::prop_assert_eq!(got.remove(0), 1);
             proptest::prop_assert_eq!(got, expected);
         }
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_named_with_its_row() {
+        for end in ["\n", "\r\n", "\r"] {
+            // It swallowed the rest of the file: the cell count is wrong, and the quote is
+            // named, not only the count.
+            let text = "id,title,text\n\"1,标题,内容\n".replace('\n', end);
+            let e = rows_of(text.as_bytes()).1.unwrap_or_default();
+            assert!(
+                e.contains(
+                    "r.csv：第 2 行：有 1 个单元格，但表头有 3 个：第 2 行的一个引号（\"）没有闭合"
+                ),
+                "{end:?}: {e}"
+            );
+            // The count is right, but rows 4 and 5 vanished into row 3's last cell.
+            let text = "id,title,text\n1,a,b\n2,c,\"d\n3,e,f\n4,g,h\n".replace('\n', end);
+            let e = rows_of(text.as_bytes()).1.unwrap_or_default();
+            assert!(
+                e.contains("r.csv：第 3 行：有一个引号（\"）没有闭合"),
+                "{end:?}: {e}"
+            );
+        }
+        // A quote left open on the last line swallows nothing.
+        assert_eq!(rows_of(b"id,title,text\n1,a,\"b\n"), (vec![2], None));
+        // A stray quote that joins two lines into one row with too many cells.
+        let e = rows_of("id,title,text\n1,\"标题,内容\n2,x\",y,z\n3,f,g\n".as_bytes()).1;
+        let e = e.unwrap_or_default();
+        assert!(
+            e.contains("第 2 行：有 4 个单元格，但表头有 3 个；其中带引号的单元格跨了多行"),
+            "{e}"
+        );
+        // --skip-bad-rows skips the row and says why.
+        let options = ReadOptions {
+            skip_bad_rows: true,
+            ..ReadOptions::default()
+        };
+        let b = Batch::from_bytes(
+            Path::new("s.csv"),
+            b"title,text\n1,2\n\"3,4\n5,6\n",
+            options,
+        )
+        .unwrap();
+        assert_eq!(b.rows.len(), 1);
+        assert!(
+            b.warnings
+                .iter()
+                .any(|w| w.contains("第 3 行有 1 个单元格，但表头有 2 个：第 3 行的一个引号")),
+            "{:?}",
+            b.warnings
+        );
     }
 
     #[test]
