@@ -1,5 +1,6 @@
 //! Errors of every stage: each names the file, and where it applies the row, column and value.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// The result type of the xuanti library.
@@ -20,7 +21,8 @@ pub enum Error {
     Csv {
         /// The file.
         path: PathBuf,
-        /// The row (line of the file; the header is row 1).
+        /// The row, as a spreadsheet numbers it: the header is row 1, and a quoted cell with
+        /// line breaks stays in its row.
         row: u64,
         /// What the CSV reader reported.
         message: String,
@@ -34,7 +36,8 @@ pub enum Error {
     Encoding {
         /// The file.
         path: PathBuf,
-        /// The row (line of the file; the header is row 1).
+        /// The row, as a spreadsheet numbers it: the header is row 1, and a quoted cell with
+        /// line breaks stays in its row.
         row: u64,
         /// The bytes, their offset and what to do.
         message: String,
@@ -43,7 +46,7 @@ pub enum Error {
     NoTextColumn {
         /// The file.
         path: PathBuf,
-        /// The header cells, comma-separated.
+        /// The header cells, as [`column_list`] lists them.
         found: String,
         /// Accepted title column names.
         titles: String,
@@ -56,14 +59,15 @@ pub enum Error {
         path: PathBuf,
         /// The missing column.
         name: String,
-        /// The header cells, comma-separated.
+        /// The header cells, as [`column_list`] lists them.
         found: String,
     },
     /// A cell holds a value the column does not accept.
     BadValue {
         /// The file.
         path: PathBuf,
-        /// The row (line of the file; the header is row 1).
+        /// The row, as a spreadsheet numbers it: the header is row 1, and a quoted cell with
+        /// line breaks stays in its row.
         row: u64,
         /// The column name.
         column: String,
@@ -176,7 +180,7 @@ impl std::fmt::Display for Error {
                 }
             }
             Error::NoSuchColumn { path, name, found } => {
-                let path = path.display();
+                let (path, name) = (path.display(), shorten(name));
                 if en {
                     write!(
                         f,
@@ -193,7 +197,7 @@ impl std::fmt::Display for Error {
                 value,
                 message,
             } => {
-                let path = path.display();
+                let (path, column, value) = (path.display(), shorten(column), shorten(value));
                 if en {
                     write!(
                         f,
@@ -209,7 +213,7 @@ impl std::fmt::Display for Error {
                 value,
                 message,
             } => {
-                let path = path.display();
+                let (path, value) = (path.display(), shorten(value));
                 if en {
                     write!(f, "{path}: line {line}: {message}: '{value}'")
                 } else {
@@ -277,11 +281,105 @@ fn io_reason(io: &std::io::Error) -> Option<&'static str> {
     })
 }
 
+/// Values from the user's files longer than this many characters are shortened in messages.
+pub(crate) const QUOTE_MAX_CHARS: usize = 80;
+
+/// How many characters of a shortened value a message keeps.
+const QUOTE_KEPT_CHARS: usize = 60;
+
+/// A value from the user's files (a cell, a line, a column or theme name) as a message quotes
+/// it: whole up to 80 characters, else its first 60 and its length, so that a 1 MB cell or
+/// dictionary line does not flood the terminal.
+pub fn shorten(value: &str) -> Cow<'_, str> {
+    match value.char_indices().nth(QUOTE_MAX_CHARS) {
+        None => Cow::Borrowed(value),
+        Some(_) => {
+            let kept = value
+                .char_indices()
+                .nth(QUOTE_KEPT_CHARS)
+                .map_or(value, |(end, _)| &value[..end]);
+            let n = value.chars().count();
+            Cow::Owned(crate::tr!(
+                "{kept}…（共 {n} 个字符）",
+                "{kept}…({n} characters)"
+            ))
+        }
+    }
+}
+
+/// Header cells as a message lists them: comma-separated, each [`shorten`]ed, and no more than
+/// 40 of them.
+pub fn column_list(headers: &[String]) -> String {
+    let mut list: Vec<Cow<'_, str>> = headers
+        .iter()
+        .take(LISTED_COLUMNS)
+        .map(|h| shorten(h))
+        .collect();
+    if headers.len() > LISTED_COLUMNS {
+        let n = headers.len();
+        list.push(crate::tr!("…（共 {n} 列）", "…({n} columns)").into());
+    }
+    list.join(",")
+}
+
+/// How many columns a message lists.
+const LISTED_COLUMNS: usize = 40;
+
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, io: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             io,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_quoted_shortened_with_their_length() {
+        assert_eq!(shorten("驻村第一书记"), "驻村第一书记");
+        let edge = "字".repeat(QUOTE_MAX_CHARS);
+        assert_eq!(shorten(&edge), edge.as_str());
+        let long = format!("{}{}", "甲".repeat(QUOTE_KEPT_CHARS), "乙".repeat(1 << 20));
+        let short = shorten(&long);
+        let n = long.chars().count();
+        assert!(
+            short.starts_with(&"甲".repeat(QUOTE_KEPT_CHARS))
+                && !short.contains('乙')
+                && short.ends_with(&format!("…（共 {n} 个字符）")),
+            "{short}"
+        );
+        // Every message that quotes a value goes through it.
+        let e = Error::BadValue {
+            path: "p.csv".into(),
+            row: 3,
+            column: "入选".into(),
+            value: long.clone(),
+            message: "不是入选标记".into(),
+        };
+        assert!(e.to_string().len() < 400, "{e}");
+        let e = Error::Dictionary {
+            path: "d.txt".into(),
+            line: 1,
+            value: long,
+            message: "词频不是整数".into(),
+        };
+        assert!(e.to_string().len() < 400, "{e}");
+    }
+
+    #[test]
+    fn column_lists_shorten_names_and_stop_after_forty() {
+        let headers: Vec<String> = ["编号".to_string(), "x".repeat(1000)]
+            .into_iter()
+            .chain((0..100).map(|i| format!("列{i}")))
+            .collect();
+        let list = column_list(&headers);
+        assert!(list.starts_with("编号,xxxx"), "{list}");
+        assert!(list.contains("…（共 1000 个字符）,列0,"), "{list}");
+        assert!(list.ends_with(",列37,…（共 102 列）"), "{list}");
+        assert_eq!(column_list(&["a".into(), "b".into()]), "a,b");
     }
 }

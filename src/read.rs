@@ -3,12 +3,13 @@
 //! workbook; finds the id, title, unit and text columns by name, and keeps every cell for the
 //! output.
 
+use std::collections::VecDeque;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use crate::error::{Error, Result};
+use crate::error::{column_list, shorten, Error, Result};
 /// The encodings `--encoding` can name (re-exported from encoding_rs).
 pub use encoding_rs::Encoding;
 
@@ -207,6 +208,8 @@ enum Source {
         reader: csv::Reader<Box<dyn Read + Send>>,
         record: csv::StringRecord,
         replaced: Arc<AtomicU64>,
+        /// The row of each record, counted as the text is decoded.
+        rows: Arc<Mutex<RowCounter>>,
     },
     /// A worksheet, read whole: each row's number in the sheet (1-based) and its cells.
     Sheet {
@@ -305,21 +308,30 @@ impl BatchReader {
             count: consumed.clone(),
         };
         let source: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(prefix).chain(source));
-        let decoded = DecodingReader::new(source, encoding, options.lossy, replaced.clone());
+        let rows = Arc::new(Mutex::new(RowCounter::new(delimiter)));
+        let decoded = DecodingReader::new(
+            source,
+            encoding,
+            options.lossy,
+            replaced.clone(),
+            rows.clone(),
+        );
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
             .from_reader(Box::new(decoded) as Box<dyn Read + Send>);
         let headers: Vec<String> = reader
             .headers()
-            .map_err(|e| csv_error(path, e))?
+            .map_err(|e| csv_error(path, e, &rows))?
             .iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').trim().to_string())
             .collect();
+        RowCounter::next_record(&rows);
         let mut warnings = Vec::new();
         let mut seen: Vec<String> = Vec::new();
         for h in headers.iter().filter(|h| !h.is_empty()) {
             if seen.iter().any(|s| key(s) == key(h)) {
+                let h = shorten(h);
                 warnings.push(crate::tr!(
                     "{}：表头里“{h}”这一列出现了两次，只用第一个",
                     "{}: the header names the column '{h}' twice; the first one is used",
@@ -340,6 +352,7 @@ impl BatchReader {
                 reader,
                 record: csv::StringRecord::new(),
                 replaced,
+                rows,
             },
             consumed,
             total: None,
@@ -491,10 +504,11 @@ impl BatchReader {
                     reader,
                     record,
                     replaced,
+                    rows,
                 } => {
                     let more = reader
                         .read_record(record)
-                        .map_err(|e| csv_error(&self.path, e))?;
+                        .map_err(|e| csv_error(&self.path, e, rows))?;
                     if !more {
                         let n = replaced.swap(0, Ordering::Relaxed);
                         if n > 0 {
@@ -506,10 +520,10 @@ impl BatchReader {
                         }
                         break;
                     }
+                    let line = RowCounter::next_record(rows);
                     if record.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
-                    let line = record.position().map_or(0, |p| p.line());
                     (line, record.iter().map(str::to_string).collect::<Vec<_>>())
                 }
                 Source::Sheet { rows, .. } => match rows.next() {
@@ -524,8 +538,12 @@ impl BatchReader {
             while cells.len() > width && cells.last().is_some_and(|c| c.trim().is_empty()) {
                 cells.pop();
             }
-            if cells.len() != width {
-                let message = cell_count_message(cells.len(), width);
+            let open_quote = match &self.source {
+                Source::Csv { rows, .. } => lock(rows).unclosed == Some(line),
+                Source::Sheet { .. } => false,
+            };
+            if let Some(problem) = row_problem(line, &cells, width, open_quote) {
+                let message = problem.to_string();
                 if self.skip_bad_rows {
                     self.warnings.push(crate::tr!(
                         "{}：第 {line} 行{message}，已跳过（--skip-bad-rows）",
@@ -534,13 +552,20 @@ impl BatchReader {
                     ));
                     continue;
                 }
+                let advice = match problem {
+                    RowProblem::OpenQuote { .. } => crate::tr!(
+                        "（请补上或删去这个引号）",
+                        " (close the quote, or remove it)"
+                    ),
+                    _ => crate::tr!(
+                        "（可以用 --skip-bad-rows 跳过这样的行）",
+                        " (use --skip-bad-rows to skip such rows)"
+                    ),
+                };
                 return Err(Error::Csv {
                     path: self.path.clone(),
                     row: line,
-                    message: crate::tr!(
-                        "{message}（可以用 --skip-bad-rows 跳过这样的行）",
-                        "{message} (use --skip-bad-rows to skip such rows)"
-                    ),
+                    message: format!("{message}{advice}"),
                 });
             }
             let row = Row { line, cells };
@@ -553,6 +578,7 @@ impl BatchReader {
                         line.min(u32::MAX as u64) as u32,
                     ) as u64;
                     if first != line.min(u32::MAX as u64) {
+                        let id = shorten(id);
                         self.warnings.push(crate::tr!(
                             "{}：编号“{id}”在第 {first} 行和第 {line} 行都出现了，两行都保留",
                             "{}: id '{id}' appears in row {first} and again in row {line}; both are kept",
@@ -617,38 +643,75 @@ pub fn decode_text(bytes: &[u8]) -> std::result::Result<String, DecodeError> {
 }
 
 /// A BOM's encoding; else UTF-8 or GB18030 (the superset of GBK that Excel and WPS write on
-/// Chinese Windows), whichever finds fewer undecodable sequences in the first megabyte
-/// (UTF-8 on a tie). A UTF-8 file with a stray bad byte stays UTF-8, and the error then
-/// points at that byte; a GBK file is never valid UTF-8 for long.
+/// Chinese Windows), decided on the first megabyte:
+///
+/// - UTF-8 if it decodes whole, or if it decodes at least [`UTF8_EVIDENCE`] characters beyond
+///   ASCII for every stretch of bytes it cannot decode: a UTF-8 file with a few damaged spots
+///   (a GBK file read as UTF-8 decodes about one character by chance per bad stretch);
+/// - else whichever finds fewer stretches of bytes it cannot decode, UTF-8 on a tie.
+///
+/// The error then points at the first bad bytes in the encoding chosen: their row, offset and
+/// bytes. Stretches, not sequences: a damaged spot (`FF FE FD`) is three sequences in UTF-8,
+/// where each bad byte is one, but one mistake; GB18030, meanwhile, reads the UTF-8 around it
+/// as pairs and stumbles once at the end of every Chinese run of odd length. Counting
+/// sequences took a small UTF-8 file with three bad bytes in one cell for GB18030, and the
+/// error named a good row.
 fn detect_encoding(prefix: &[u8], whole: bool) -> &'static encoding_rs::Encoding {
     if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(prefix) {
         return encoding;
     }
-    let utf8 = malformed(encoding_rs::UTF_8, prefix, whole);
-    if utf8 == 0 {
+    let utf8 = Decoded::measure(encoding_rs::UTF_8, prefix, whole);
+    if utf8.bad_stretches == 0 || utf8.beyond_ascii >= UTF8_EVIDENCE * utf8.bad_stretches {
         return encoding_rs::UTF_8;
     }
-    if malformed(encoding_rs::GB18030, prefix, whole) < utf8 {
+    let gb18030 = Decoded::measure(encoding_rs::GB18030, prefix, whole);
+    if gb18030.bad_stretches < utf8.bad_stretches {
         encoding_rs::GB18030
     } else {
         encoding_rs::UTF_8
     }
 }
 
-/// How many undecodable sequences `bytes` hold in `encoding` (a sequence cut by the end of
-/// a prefix does not count).
-fn malformed(encoding: &'static encoding_rs::Encoding, bytes: &[u8], whole: bool) -> usize {
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut out = vec![0u8; 1 << 16];
-    let (mut at, mut count) = (0, 0);
-    loop {
-        let (result, read, _) =
-            decoder.decode_to_utf8_without_replacement(&bytes[at..], &mut out, whole);
-        at += read;
-        match result {
-            encoding_rs::DecoderResult::Malformed(..) => count += 1,
-            encoding_rs::DecoderResult::OutputFull => {}
-            encoding_rs::DecoderResult::InputEmpty => return count,
+/// Characters beyond ASCII per bad stretch that make a damaged file UTF-8. GBK text read as
+/// UTF-8 gives about one (0.99 and 1.02 on the two sample files, at most 2 on slices of a few lines of
+/// them: `data/sample/*.csv`, `data/*.txt`, the README); UTF-8 text gives hundreds.
+const UTF8_EVIDENCE: usize = 4;
+
+/// How bytes fare in an encoding.
+struct Decoded {
+    /// Stretches of undecodable sequences with nothing decodable between them (a sequence cut
+    /// by the end of a prefix does not count).
+    bad_stretches: usize,
+    /// Characters beyond ASCII decoded.
+    beyond_ascii: usize,
+}
+
+impl Decoded {
+    fn measure(encoding: &'static encoding_rs::Encoding, bytes: &[u8], whole: bool) -> Decoded {
+        let mut decoder = encoding.new_decoder_without_bom_handling();
+        let mut out = vec![0u8; 1 << 16];
+        let mut decoded = Decoded {
+            bad_stretches: 0,
+            beyond_ascii: 0,
+        };
+        let (mut at, mut in_stretch) = (0, false);
+        loop {
+            let (result, read, written) =
+                decoder.decode_to_utf8_without_replacement(&bytes[at..], &mut out, whole);
+            at += read;
+            if written > 0 {
+                in_stretch = false;
+                // The first byte of every UTF-8 character beyond ASCII is 0xC0 or more.
+                decoded.beyond_ascii += out[..written].iter().filter(|&&b| b >= 0xC0).count();
+            }
+            match result {
+                encoding_rs::DecoderResult::Malformed(..) => {
+                    decoded.bad_stretches += usize::from(!in_stretch);
+                    in_stretch = true;
+                }
+                encoding_rs::DecoderResult::OutputFull => {}
+                encoding_rs::DecoderResult::InputEmpty => return decoded,
+            }
         }
     }
 }
@@ -658,7 +721,8 @@ fn malformed(encoding: &'static encoding_rs::Encoding, bytes: &[u8], whole: bool
 pub struct DecodeError {
     /// The encoding.
     pub encoding: &'static str,
-    /// The line they are on (the header is line 1).
+    /// The row they are on, as a spreadsheet numbers it (the header is row 1); in a text
+    /// file, their line.
     pub row: u64,
     /// Their offset from the start of the file.
     pub offset: u64,
@@ -685,6 +749,165 @@ impl std::fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// Where the csv parser is in a record (its own states, with the ones it passes through
+/// without reading a byte left out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ParseState {
+    /// Between records, skipping line breaks.
+    StartRecord,
+    /// At the start of a cell.
+    StartField,
+    /// In a cell without quotes.
+    InField,
+    /// Inside quotes.
+    InQuotes,
+    /// At a quote inside quotes: it closes them, or doubles a quote.
+    QuoteInQuotes,
+    /// After a CR that ended a record: an LF next belongs to it.
+    AfterCr,
+}
+
+/// Numbers the rows of a CSV text as a spreadsheet that opens it does: the header is row 1,
+/// a record whose quoted cells hold line breaks is one row, and an empty line is a row of its
+/// own (a blank row, later skipped), whether lines end in LF, CR LF or CR. The decoder feeds
+/// it the text it hands the csv parser, and it follows that text through the parser's own
+/// states (`csv_core`'s, with its default quote `"` and CR, LF or CR LF line ends), so that it
+/// finds the same records; the reader takes one row number per record the parser returns.
+///
+/// The csv crate's `position().line()` cannot serve: it counts LF bytes read up to the end of
+/// the previous record, so it ran one row low after every CR LF line end (the parser stops at
+/// the CR), stayed at 1 in a CR-only file, and counted the line breaks inside quoted cells.
+#[derive(Debug)]
+struct RowCounter {
+    delimiter: u8,
+    state: ParseState,
+    /// Line breaks outside quotes so far (a CR LF is one).
+    breaks: u64,
+    /// Whether the last byte was a CR (an LF after it ends the same line).
+    after_cr: bool,
+    /// The row of the record being read.
+    current: u64,
+    /// The rows of the records read ahead of the parser, first one first.
+    ahead: VecDeque<u64>,
+    /// The last row handed to the reader (for a record the counter did not see, which would
+    /// be a bug: it then gets the next row rather than a panic).
+    last: u64,
+    /// The row whose quote was still open at the end of the text.
+    unclosed: Option<u64>,
+}
+
+impl RowCounter {
+    fn new(delimiter: u8) -> RowCounter {
+        RowCounter {
+            delimiter,
+            state: ParseState::StartRecord,
+            breaks: 0,
+            after_cr: false,
+            current: 0,
+            ahead: VecDeque::new(),
+            last: 0,
+            unclosed: None,
+        }
+    }
+
+    /// Notes the end of the text: a quote still open there swallowed the rest of the file.
+    fn finish(&mut self) {
+        if self.state == ParseState::InQuotes {
+            self.unclosed = Some(self.current);
+        }
+    }
+
+    /// Follows `text` (decoded, as the parser will read it).
+    fn feed(&mut self, text: &[u8]) {
+        use ParseState::*;
+        let mut i = 0;
+        while i < text.len() {
+            // Inside a cell only a few bytes change the state: skip to the next one.
+            let next = match self.state {
+                InQuotes => memchr::memchr(b'"', &text[i..]),
+                InField => memchr::memchr3(self.delimiter, b'\r', b'\n', &text[i..]),
+                _ => Some(0),
+            };
+            let Some(skip) = next else { break };
+            i += skip;
+            let c = text[i];
+            let line_end = c == b'\r' || c == b'\n';
+            self.state = match self.state {
+                // The LF of a CR LF that ended a record.
+                AfterCr if c == b'\n' => StartRecord,
+                StartRecord | AfterCr if line_end => {
+                    if !(c == b'\n' && self.after_cr) {
+                        self.breaks += 1;
+                    }
+                    StartRecord
+                }
+                StartRecord | AfterCr => {
+                    self.current = self.breaks + 1;
+                    self.ahead.push_back(self.current);
+                    self.in_field(c)
+                }
+                StartField => self.in_field(c),
+                InField if c == self.delimiter => StartField,
+                InField if line_end => self.end_record(c),
+                InField => InField,
+                InQuotes if c == b'"' => QuoteInQuotes,
+                InQuotes => InQuotes,
+                QuoteInQuotes if c == b'"' => InQuotes,
+                QuoteInQuotes if c == self.delimiter => StartField,
+                QuoteInQuotes if line_end => self.end_record(c),
+                QuoteInQuotes => InField,
+            };
+            // Only read between records, where no byte is skipped.
+            self.after_cr = c == b'\r';
+            i += 1;
+        }
+    }
+
+    /// The state after byte `c` at the start of a cell.
+    fn in_field(&mut self, c: u8) -> ParseState {
+        if c == b'"' {
+            ParseState::InQuotes
+        } else if c == self.delimiter {
+            ParseState::StartField
+        } else if c == b'\r' || c == b'\n' {
+            self.end_record(c)
+        } else {
+            ParseState::InField
+        }
+    }
+
+    fn end_record(&mut self, c: u8) -> ParseState {
+        self.breaks += 1;
+        if c == b'\r' {
+            ParseState::AfterCr
+        } else {
+            ParseState::StartRecord
+        }
+    }
+
+    /// The row of the text fed last: the record being read, or the next one between records.
+    fn row_here(&self) -> u64 {
+        match self.state {
+            ParseState::StartRecord | ParseState::AfterCr => self.breaks + 1,
+            _ => self.current,
+        }
+    }
+
+    /// The row of the next record the parser returns.
+    fn next_record(rows: &Mutex<RowCounter>) -> u64 {
+        let mut rows = lock(rows);
+        let row = rows.ahead.pop_front().unwrap_or(rows.last + 1);
+        rows.last = row;
+        row
+    }
+}
+
+/// The counter, even if a thread panicked while holding it (it holds plain numbers).
+fn lock(rows: &Mutex<RowCounter>) -> std::sync::MutexGuard<'_, RowCounter> {
+    rows.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Decodes a byte stream to UTF-8 as it is read; stops at the first undecodable sequence
 /// with a [`DecodeError`], or (lossy) replaces it with U+FFFD and counts it.
 struct DecodingReader<R> {
@@ -696,6 +919,9 @@ struct DecodingReader<R> {
     input: Vec<u8>,
     start: usize,
     end: usize,
+    /// The last bytes read before `input[0]`: a malformed sequence can begin in an earlier
+    /// read than the one that shows it is malformed.
+    tail: Vec<u8>,
     /// Bytes of the source consumed before `input[start]`.
     consumed: u64,
     eof: bool,
@@ -703,8 +929,8 @@ struct DecodingReader<R> {
     output: Vec<u8>,
     filled: usize,
     served: usize,
-    /// Line breaks decoded so far.
-    lines: u64,
+    /// Follows the decoded text to number its rows.
+    rows: Arc<Mutex<RowCounter>>,
 }
 
 impl<R: Read> DecodingReader<R> {
@@ -713,6 +939,7 @@ impl<R: Read> DecodingReader<R> {
         encoding: &'static encoding_rs::Encoding,
         lossy: bool,
         replaced: Arc<AtomicU64>,
+        rows: Arc<Mutex<RowCounter>>,
     ) -> DecodingReader<R> {
         DecodingReader {
             inner,
@@ -723,13 +950,28 @@ impl<R: Read> DecodingReader<R> {
             input: vec![0; 1 << 16],
             start: 0,
             end: 0,
+            tail: Vec::new(),
             consumed: 0,
             eof: false,
             done: false,
             output: vec![0; 1 << 16],
             filled: 0,
             served: 0,
-            lines: 0,
+            rows,
+        }
+    }
+
+    /// Bytes kept from earlier reads: more than a decoder holds back (3).
+    const TAIL: usize = 4;
+
+    /// The `len` bytes of the source at offset `at`, from `tail` and `input` (fewer if they
+    /// are no longer held).
+    fn bytes_at(&self, at: u64, len: usize) -> Vec<u8> {
+        let held_from = self.consumed - (self.start + self.tail.len()) as u64;
+        let held = || self.tail.iter().chain(&self.input[..self.end]);
+        match at.checked_sub(held_from) {
+            Some(skip) => held().skip(skip as usize).take(len).copied().collect(),
+            None => Vec::new(),
         }
     }
 
@@ -741,6 +983,9 @@ impl<R: Read> DecodingReader<R> {
                 return Ok(0);
             }
             if self.start == self.end && !self.eof {
+                self.tail.extend_from_slice(&self.input[..self.end]);
+                let keep = self.tail.len().saturating_sub(Self::TAIL);
+                self.tail.drain(..keep);
                 self.start = 0;
                 self.end = self.inner.read(&mut self.input)?;
                 self.eof = self.end == 0;
@@ -755,24 +1000,19 @@ impl<R: Read> DecodingReader<R> {
             let before = self.consumed;
             self.start += read;
             self.consumed += read as u64;
-            self.lines += self.output[..written]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
             match result {
                 DecoderResult::Malformed(bad, after) => {
                     if !self.lossy {
+                        let mut rows = lock(&self.rows);
+                        rows.feed(&self.output[..written]);
+                        let row = rows.row_here();
                         let at = before + read as u64 - after as u64 - bad as u64;
-                        let from = self.start - after as usize - bad as usize;
-                        let bytes = self
-                            .input
-                            .get(from..from + bad as usize)
-                            .map_or_else(Vec::new, <[u8]>::to_vec);
+                        let bytes = self.bytes_at(at, bad as usize);
                         return Err(std::io::Error::new(
                             std::io::ErrorKind::InvalidData,
                             DecodeError {
                                 encoding: self.encoding.name(),
-                                row: self.lines + 1,
+                                row,
                                 offset: at,
                                 bytes,
                             },
@@ -788,6 +1028,12 @@ impl<R: Read> DecodingReader<R> {
                 }
                 DecoderResult::OutputFull => {}
             }
+            let mut rows = lock(&self.rows);
+            rows.feed(&self.output[..written]);
+            if self.done {
+                rows.finish();
+            }
+            drop(rows);
             if written > 0 || self.done {
                 return Ok(written);
             }
@@ -837,10 +1083,11 @@ fn cell_text(cell: &calamine::Data) -> String {
     }
 }
 
-/// One data row as read: its line in the file and its cells.
+/// One data row as read: its row number and its cells.
 #[derive(Debug, Clone)]
 pub struct Row {
-    /// The line the record starts on (the header is line 1), as a spreadsheet numbers rows.
+    /// Its row, as a spreadsheet opening the file numbers it: the header is row 1, a quoted
+    /// cell with line breaks stays in its row, an empty line is a (skipped) row.
     pub line: u64,
     /// The cells, one per header column.
     pub cells: Vec<String>,
@@ -1055,24 +1302,30 @@ fn sniff_delimiter(header: &str) -> u8 {
     }
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> Error {
-    if let csv::ErrorKind::Io(io) = e.kind() {
-        if let Some(d) = io.get_ref().and_then(|r| r.downcast_ref::<DecodeError>()) {
-            return Error::Encoding {
+/// `e` as an error naming the row it happened on (`rows` knows the row being read).
+fn csv_error(path: &Path, e: csv::Error, rows: &Mutex<RowCounter>) -> Error {
+    let message = csv_message(&e);
+    let io = match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        _ => {
+            return Error::Csv {
                 path: path.to_path_buf(),
-                row: d.row,
-                message: crate::tr!(
-                    "{d}；如果文件是别的编码，请用 --encoding 指定（gbk、utf-8、utf-16le 等），或用 --lossy 把这些字节换成 \u{fffd}",
-                    "{d}; if the file is in another encoding, say which with --encoding (gbk, utf-8, utf-16le, …), or use --lossy to replace such bytes"
-                ),
-            };
+                row: lock(rows).row_here(),
+                message,
+            }
         }
+    };
+    if let Some(d) = io.get_ref().and_then(|r| r.downcast_ref::<DecodeError>()) {
+        return Error::Encoding {
+            path: path.to_path_buf(),
+            row: d.row,
+            message: crate::tr!(
+                "{d}；如果文件是别的编码，请用 --encoding 指定（gbk、utf-8、utf-16le 等），或用 --lossy 把这些字节换成 \u{fffd}",
+                "{d}; if the file is in another encoding, say which with --encoding (gbk, utf-8, utf-16le, …), or use --lossy to replace such bytes"
+            ),
+        };
     }
-    Error::Csv {
-        path: path.to_path_buf(),
-        row: e.position().map_or(1, |p| p.line()),
-        message: csv_message(&e),
-    }
+    Error::io(path, io)
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -1081,6 +1334,84 @@ fn csv_message(e: &csv::Error) -> String {
             expected_len, len, ..
         } => cell_count_message(*len as usize, *expected_len as usize),
         _ => e.to_string(),
+    }
+}
+
+/// What is wrong with a row read from a CSV file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RowProblem {
+    /// More or fewer cells than the header.
+    CellCount {
+        /// Cells in the row.
+        len: usize,
+        /// Cells in the header.
+        expected: usize,
+        /// A quoted cell of the row holds line breaks: a stray or missing quote may have
+        /// joined lines.
+        spans_lines: bool,
+    },
+    /// A quote opened in the row is never closed: the rest of the file went into its last
+    /// cell.
+    OpenQuote {
+        /// The row.
+        row: u64,
+        /// The row's and the header's cell counts, when they differ.
+        count: Option<(usize, usize)>,
+    },
+}
+
+/// What is wrong with row `row` of `cells` under a header of `width` cells, if anything.
+/// `open_quote`: the file ended inside a quote opened in this row; that is a problem even when
+/// the count is right, if the quote swallowed a line break and text after it (rows lost
+/// without a word otherwise).
+fn row_problem(row: u64, cells: &[String], width: usize, open_quote: bool) -> Option<RowProblem> {
+    let spans_lines = |c: &String| c.trim_end().contains(['\n', '\r']);
+    let count = (cells.len() != width).then_some((cells.len(), width));
+    if open_quote && (count.is_some() || cells.last().is_some_and(spans_lines)) {
+        return Some(RowProblem::OpenQuote { row, count });
+    }
+    count.map(|(len, expected)| RowProblem::CellCount {
+        len,
+        expected,
+        spans_lines: cells.iter().any(spans_lines),
+    })
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = match *self {
+            RowProblem::CellCount {
+                len,
+                expected,
+                spans_lines: false,
+            } => cell_count_message(len, expected),
+            RowProblem::CellCount {
+                len,
+                expected,
+                spans_lines: true,
+            } => {
+                let count = cell_count_message(len, expected);
+                crate::tr!(
+                    "{count}；其中带引号的单元格跨了多行，可能少了或多了一个引号（\"）",
+                    "{count}; a quoted cell in it spans several lines: a quote (\") may be missing or extra"
+                )
+            }
+            RowProblem::OpenQuote {
+                row,
+                count: Some((len, expected)),
+            } => {
+                let count = cell_count_message(len, expected);
+                crate::tr!(
+                    "{count}：第 {row} 行的一个引号（\"）没有闭合，文件余下的内容都读进了一个单元格",
+                    "{count}: a quote (\") opened in row {row} is never closed, so the rest of the file was read into one cell"
+                )
+            }
+            RowProblem::OpenQuote { count: None, .. } => crate::tr!(
+                "有一个引号（\"）没有闭合，文件余下的内容都读进了一个单元格",
+                "has a quote (\") that is never closed, so the rest of the file was read into one cell"
+            ),
+        };
+        f.write_str(&message)
     }
 }
 
@@ -1102,7 +1433,7 @@ fn column_of(path: &Path, headers: &[String], name: &str) -> Result<usize> {
     find(headers, &[name]).ok_or_else(|| Error::NoSuchColumn {
         path: path.to_path_buf(),
         name: name.to_string(),
-        found: headers.join(","),
+        found: column_list(headers),
     })
 }
 
@@ -1118,11 +1449,11 @@ pub const DECISION_NAMES: &[&str] = &[
     "入选",
 ];
 
-/// One row of a decisions file: its line, id and decision cell.
+/// One row of a decisions file: its row number, id and decision cell.
 pub type DecisionRow = (u64, String, String);
 
 /// Reads a decisions file: its id column (id/编号/序号) and its decision column (one of
-/// [`DECISION_NAMES`]); returns the decision column's name and each row's line, id and
+/// [`DECISION_NAMES`]); returns the decision column's name and each row's number, id and
 /// decision cell, in file order.
 pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<(String, Vec<DecisionRow>)> {
     let options = ReadOptions {
@@ -1133,12 +1464,12 @@ pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<(String, Vec
     let id = reader.columns.id.ok_or_else(|| Error::NoSuchColumn {
         path: path.to_path_buf(),
         name: ID_NAMES.join("/"),
-        found: reader.headers.join(","),
+        found: column_list(&reader.headers),
     })?;
     let decision = find(&reader.headers, DECISION_NAMES).ok_or_else(|| Error::NoSuchColumn {
         path: path.to_path_buf(),
         name: DECISION_NAMES.join("/"),
-        found: reader.headers.join(","),
+        found: column_list(&reader.headers),
     })?;
     let mut out = Vec::new();
     loop {
@@ -1170,7 +1501,7 @@ fn resolve_columns(path: &Path, headers: &[String], options: &ReadOptions) -> Re
                 .ok_or_else(|| Error::NoSuchColumn {
                     path: path.to_path_buf(),
                     name: name.clone(),
-                    found: headers.join(","),
+                    found: column_list(headers),
                 }),
             None => Ok(find(headers, names)),
         }
@@ -1184,7 +1515,7 @@ fn resolve_columns(path: &Path, headers: &[String], options: &ReadOptions) -> Re
     if columns.title.is_none() && columns.text.is_none() && !options.any_columns {
         return Err(Error::NoTextColumn {
             path: path.to_path_buf(),
-            found: headers.join(","),
+            found: column_list(headers),
             titles: TITLE_NAMES.join("/"),
             texts: TEXT_NAMES.join("/"),
         });
@@ -1370,6 +1701,226 @@ mod tests {
                 proptest::prop_assert_eq!(got.iter().collect::<Vec<_>>(), expected.clone());
             }
         }
+    }
+
+    /// Row numbers of the records of `text` and of the error it stops with, if any.
+    fn rows_of(text: &[u8]) -> (Vec<u64>, Option<String>) {
+        let source = Box::new(std::io::Cursor::new(text.to_vec()));
+        let mut reader =
+            match BatchReader::from_source(Path::new("r.csv"), source, &ReadOptions::default()) {
+                Ok(reader) => reader,
+                Err(e) => return (Vec::new(), Some(e.to_string())),
+            };
+        let mut rows = Vec::new();
+        loop {
+            match reader.next_rows(2) {
+                Ok(part) if part.is_empty() => return (rows, None),
+                Ok(part) => rows.extend(part.iter().map(|r| r.line)),
+                Err(e) => return (rows, Some(e.to_string())),
+            }
+        }
+    }
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them_whatever_the_line_ends() {
+        // Header row 1; row 2 holds a cell with line breaks; row 3 is an empty line (a blank
+        // row, skipped); row 4 is ",,"; rows 5 and 6.
+        let lf = "编号,标题,内容\n1,\"驻村\n第一书记\",\"修路\n\n架桥\"\n\n,,\n2,甲,乙\n3,丙,丁\n";
+        for (what, end) in [("LF", "\n"), ("CR LF", "\r\n"), ("CR", "\r")] {
+            let text = lf.replace('\n', end);
+            assert_eq!(rows_of(text.as_bytes()), (vec![2, 5, 6], None), "{what}");
+            let gbk = encoding_rs::GBK.encode(&text).0.into_owned();
+            assert_eq!(rows_of(&gbk), (vec![2, 5, 6], None), "{what}, GBK");
+        }
+        // An unquoted cell cannot hold a line break: a quote inside one is an ordinary
+        // character, so each of these lines is a row.
+        let (rows, _) = rows_of(b"title,text\na\"b,c\nd,e\"f\r\ng,h\n");
+        assert_eq!(rows, [2, 3, 4]);
+    }
+
+    #[test]
+    fn errors_name_the_row_as_a_spreadsheet_shows_it() {
+        for end in ["\n", "\r\n", "\r"] {
+            let text = "title,text\n\"a\nb\",c\nd\n".replace('\n', end);
+            let (_, e) = rows_of(text.as_bytes());
+            let e = e.unwrap_or_default();
+            assert!(e.contains("r.csv：第 3 行"), "{end:?}: {e}");
+            let mut bytes = "title,text\n\"a\nb\",c\nd,".replace('\n', end).into_bytes();
+            bytes.extend_from_slice(b"\xff\n");
+            let (_, e) = rows_of(&bytes);
+            let e = e.unwrap_or_default();
+            assert!(
+                e.contains("r.csv：第 3 行") && e.contains("[FF]"),
+                "{end:?}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_utf8_file_with_a_few_bad_bytes_stays_utf8_and_the_error_points_at_them() {
+        // Three bad bytes in one cell were three errors in UTF-8 against two in GB18030 (which
+        // reads 好 and the comma after it as a broken pair): the file was taken for GB18030
+        // and the error named row 2, a good row.
+        let (_, e) = rows_of(b"id,title,text\nG1,\xe5\xa5\xbd,abc\nG2,\xff\xfe\xfd,abc\n");
+        let e = e.unwrap_or_default();
+        assert!(
+            e.contains("r.csv：第 3 行") && e.contains("[FF]") && e.contains("UTF-8"),
+            "{e}"
+        );
+        // A GBK file with one damaged byte is still GBK; the error points at that byte.
+        let mut gbk = encoding_rs::GBK
+            .encode("编号,标题,内容\n1,驻村第一书记,带领群众修路\n2,乡村医生,")
+            .0
+            .into_owned();
+        gbk.extend_from_slice(b"\xff\n3,\xbc\xd7,\xd2\xd2\n");
+        let (_, e) = rows_of(&gbk);
+        let e = e.unwrap_or_default();
+        assert!(
+            e.contains("r.csv：第 3 行") && e.contains("[FF]") && e.contains("gb18030"),
+            "{e}"
+        );
+        // A UTF-8 file with one cell pasted in from a GBK one: UTF-8, and the error is on the
+        // pasted cell's row.
+        let mut mixed =
+            "编号,标题,内容\n1,驻村第一书记,带领群众修路\n2,网格员的一天,每天走访居民\n"
+                .as_bytes()
+                .to_vec();
+        mixed.extend_from_slice(b"3,");
+        mixed.extend_from_slice(&encoding_rs::GBK.encode("乡村医生背着药箱").0);
+        mixed.extend_from_slice("\n4,守墓老人,讲了六百场\n".as_bytes());
+        let (_, e) = rows_of(&mixed);
+        let e = e.unwrap_or_default();
+        assert!(e.contains("r.csv：第 4 行") && e.contains("UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn bad_bytes_cut_by_a_read_are_named_with_their_offset_not_a_panic() {
+        // The decoder reads 64 KB at a time: a sequence begun at the end of one read and found
+        // malformed at the start of the next once took its bytes from before the buffer
+        // (an overflow: a panic in a debug build, no bytes named in a release one).
+        let mut text = b"title,text\n".to_vec();
+        while text.len() < (1 << 16) - 20 {
+            text.extend_from_slice(b"a,b\n");
+        }
+        text.resize((1 << 16) - 1, b'c');
+        let row = text.iter().filter(|&&b| b == b'\n').count() + 1;
+        text.extend_from_slice(b"\xe4\nd,e\n");
+        let (_, e) = rows_of(&text);
+        let e = e.unwrap_or_default();
+        assert!(
+            e.contains(&format!("r.csv：第 {row} 行"))
+                && e.contains(&format!("第 {} 个字节起的 [E4]", (1 << 16) - 1)),
+            "{e}"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// On any text of quotes, commas and line ends, the row counter finds exactly the
+        /// records the csv crate returns, in increasing rows.
+        #[test]
+        fn row_counter_finds_the_records_the_csv_parser_finds(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b',', b'"', b'\r', b'\n']),
+                0..40,
+            ),
+        ) {
+            let mut counter = RowCounter::new(b',');
+            counter.feed(&text);
+            let mut parser = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_slice());
+            let records = parser.byte_records().count();
+            proptest::prop_assert_eq!(counter.ahead.len(), records);
+            let rows: Vec<u64> = counter.ahead.iter().copied().collect();
+            proptest::prop_assert!(rows.windows(2).all(|w| w[0] < w[1]), "{:?}", rows);
+        }
+
+        /// Records written with any line end, with empty lines between them, are numbered
+        /// as a spreadsheet shows them: a record's row is one more than the line ends before
+        /// it outside quotes.
+        #[test]
+        fn rows_follow_the_line_ends_outside_quotes(
+            rows in proptest::collection::vec(
+                (proptest::collection::vec("[a-z,\"\n\r]{0,4}", 2), 0usize..3),
+                1..8,
+            ),
+            end in proptest::sample::select(vec!["\n", "\r\n", "\r"]),
+        ) {
+            let mut text = String::from("title,text");
+            let mut expected = Vec::new();
+            let mut row = 1;
+            for (cells, empty_lines) in &rows {
+                for _ in 0..*empty_lines {
+                    text.push_str(end);
+                    row += 1;
+                }
+                text.push_str(end);
+                row += 1;
+                let quoted: Vec<String> =
+                    cells.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+                text.push_str(&quoted.join(","));
+                expected.push(row);
+            }
+            let mut counter = RowCounter::new(b',');
+            counter.feed(text.as_bytes());
+            let mut got: Vec<u64> = counter.ahead.into_iter().collect();
+            proptest::prop_assert_eq!(got.remove(0), 1);
+            proptest::prop_assert_eq!(got, expected);
+        }
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_named_with_its_row() {
+        for end in ["\n", "\r\n", "\r"] {
+            // It swallowed the rest of the file: the cell count is wrong, and the quote is
+            // named, not only the count.
+            let text = "id,title,text\n\"1,标题,内容\n".replace('\n', end);
+            let e = rows_of(text.as_bytes()).1.unwrap_or_default();
+            assert!(
+                e.contains(
+                    "r.csv：第 2 行：有 1 个单元格，但表头有 3 个：第 2 行的一个引号（\"）没有闭合"
+                ),
+                "{end:?}: {e}"
+            );
+            // The count is right, but rows 4 and 5 vanished into row 3's last cell.
+            let text = "id,title,text\n1,a,b\n2,c,\"d\n3,e,f\n4,g,h\n".replace('\n', end);
+            let e = rows_of(text.as_bytes()).1.unwrap_or_default();
+            assert!(
+                e.contains("r.csv：第 3 行：有一个引号（\"）没有闭合"),
+                "{end:?}: {e}"
+            );
+        }
+        // A quote left open on the last line swallows nothing.
+        assert_eq!(rows_of(b"id,title,text\n1,a,\"b\n"), (vec![2], None));
+        // A stray quote that joins two lines into one row with too many cells.
+        let e = rows_of("id,title,text\n1,\"标题,内容\n2,x\",y,z\n3,f,g\n".as_bytes()).1;
+        let e = e.unwrap_or_default();
+        assert!(
+            e.contains("第 2 行：有 4 个单元格，但表头有 3 个；其中带引号的单元格跨了多行"),
+            "{e}"
+        );
+        // --skip-bad-rows skips the row and says why.
+        let options = ReadOptions {
+            skip_bad_rows: true,
+            ..ReadOptions::default()
+        };
+        let b = Batch::from_bytes(
+            Path::new("s.csv"),
+            b"title,text\n1,2\n\"3,4\n5,6\n",
+            options,
+        )
+        .unwrap();
+        assert_eq!(b.rows.len(), 1);
+        assert!(
+            b.warnings
+                .iter()
+                .any(|w| w.contains("第 3 行有 1 个单元格，但表头有 2 个：第 3 行的一个引号")),
+            "{:?}",
+            b.warnings
+        );
     }
 
     #[test]

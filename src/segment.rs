@@ -558,6 +558,16 @@ mod tests {
         std::fs::write(&path, "好词 100 n\n坏词 many n\n").unwrap();
         let e = Segmenter::with_dict(&path).unwrap_err().to_string();
         assert!(e.contains("第 2 行") && e.contains("坏词 many n"), "{e}");
+        // A 1 MB line (a file saved without line breaks) is quoted shortened, not whole.
+        let line = format!("坏词 {}x", "5".repeat(1 << 20));
+        std::fs::write(&path, format!("好词 100 n\n{line}\n")).unwrap();
+        let e = Segmenter::with_dict(&path).unwrap_err().to_string();
+        let n = line.chars().count();
+        assert!(
+            e.contains("第 2 行") && e.contains(&format!("…（共 {n} 个字符）")),
+            "{e}"
+        );
+        assert!(e.len() < 400, "{} bytes", e.len());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{shorten, Error, Result, QUOTE_MAX_CHARS};
 use crate::segment::{parallel_map, Document, Kind};
 
 /// The built-in themes file, as written (what `xuanti init` copies out for editing).
@@ -114,8 +114,21 @@ impl ThemeSet {
             } else {
                 String::new()
             };
-            let e = e.to_string();
-            let e = e.trim();
+            // The parser's message quotes the whole line under a caret: for a long line, say
+            // where instead and quote the line shortened.
+            let e = match e.span() {
+                Some(span) if line.chars().count() > QUOTE_MAX_CHARS => {
+                    let before = &text[..span.start.min(text.len())];
+                    let row = before.matches('\n').count() + 1;
+                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    let (message, line) = (e.message().trim().replace('\n', "; "), shorten(line));
+                    crate::tr!(
+                        "第 {row} 行第 {column} 列：{message}：“{line}”",
+                        "line {row}, column {column}: {message}: '{line}'"
+                    )
+                }
+                _ => e.to_string().trim().to_string(),
+            };
             err(crate::tr!("TOML 格式有误：{e}{hint}", "{e}{hint}"))
         })?;
         if file.theme.is_empty() {
@@ -127,6 +140,7 @@ impl ThemeSet {
         let mut themes: Vec<Theme> = Vec::new();
         for t in file.theme {
             let name = t.name.trim().to_string();
+            let quoted = shorten(&name);
             if name.is_empty() {
                 return Err(err(crate::tr!(
                     "有一个主题的名称（name）是空的",
@@ -135,8 +149,8 @@ impl ThemeSet {
             }
             if themes.iter().any(|o| o.name == name) {
                 return Err(err(crate::tr!(
-                    "主题“{name}”定义了两次",
-                    "theme '{name}' is defined twice"
+                    "主题“{quoted}”定义了两次",
+                    "theme '{quoted}' is defined twice"
                 )));
             }
             let mut keywords: Vec<(String, f32)> = Vec::new();
@@ -148,9 +162,10 @@ impl ThemeSet {
             }
             for (k, &w) in &t.weighted {
                 if !(w.is_finite() && w > 0.0) {
+                    let k = shorten(k);
                     return Err(err(crate::tr!(
-                        "主题“{name}”：关键词“{k}”的权重是 {w}，权重必须大于 0",
-                        "theme '{name}': keyword '{k}' has weight {w}; weights must be > 0"
+                        "主题“{quoted}”：关键词“{k}”的权重是 {w}，权重必须大于 0",
+                        "theme '{quoted}': keyword '{k}' has weight {w}; weights must be > 0"
                     )));
                 }
                 let k = crate::normalize::normalize(k);
@@ -161,8 +176,8 @@ impl ThemeSet {
             }
             if keywords.is_empty() {
                 return Err(err(crate::tr!(
-                    "主题“{name}”没有关键词（keywords）",
-                    "theme '{name}' has no keywords"
+                    "主题“{quoted}”没有关键词（keywords）",
+                    "theme '{quoted}' has no keywords"
                 )));
             }
             themes.push(Theme {
@@ -663,6 +678,27 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("中文标点"), "{e}");
+        // A 1 MB line is not quoted whole under a caret: its row and column, and the line
+        // shortened.
+        let text = format!(
+            "[[theme]]\nname = \"{}\"\nkeywords = [\"{}\" \"长征\"]\n",
+            "甲".repeat(1 << 20),
+            "x".repeat(1 << 20)
+        );
+        let e = ThemeSet::parse(Path::new("t.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        let column = (1 << 20) + 16;
+        assert!(
+            e.contains(&format!("第 3 行第 {column} 列")) && e.contains("个字符）”"),
+            "{e}"
+        );
+        assert!(e.len() < 500, "{} bytes", e.len());
+        let text = format!("[[theme]]\nname = \"{}\"\n", "甲".repeat(1 << 20));
+        let e = ThemeSet::parse(Path::new("t.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("…（共 1048576 个字符）”没有关键词"), "{e:.300}");
     }
 
     #[test]

@@ -182,7 +182,7 @@ fn years(batch: &Batch, col: Option<&str>, required: bool) -> Result<Option<Vec<
                 "{}：--recency 需要每行的年份，但没有 date/日期/year/年份 列（可用 --date-col 指定）；文件里的列：{}",
                 "{}: --recency needs each row's year; no date/日期/year/年份 column (name one with --date-col); columns are: {}",
                 batch.path.display(),
-                batch.headers.join(",")
+                xuanti::error::column_list(&batch.headers)
             )),
             None => return Ok(None),
         },

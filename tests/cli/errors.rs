@@ -19,6 +19,65 @@ fn bad_label_names_file_row_column_and_value_and_writes_nothing() {
     );
 }
 
+/// Excel and WPS end lines in CR LF; the csv crate's line count ran one row low on such files
+/// (and stayed at 1 in a CR-only file). A row is what a spreadsheet shows as one: the same
+/// whatever the line ends, and a quoted cell with line breaks does not move the rows after it.
+#[test]
+fn bad_label_in_a_crlf_file_names_the_same_row_as_in_the_lf_file() {
+    let env = Env::english();
+    let lf = PAST.replacen("现在满山都是花香。”,是,", "现在满山都是花香。”,X,", 1);
+    assert!(lf.contains(",X,"), "fixture edit failed");
+    let multiline = lf.replacen(
+        "P02,辣椒订单富了空壳村,石板村,村支部书记陈光荣带头示范种植辣椒38亩，",
+        "P02,辣椒订单富了空壳村,石板村,\"村支部书记陈光荣\n带头示范种植辣椒38亩，\n",
+        1,
+    );
+    let multiline = multiline.replacen("“我们才敢跟着干。”,是", "“我们才敢跟着干。”\",是", 1);
+    assert!(multiline.contains("跟着干。”\",是"), "fixture edit failed");
+    for (name, text) in [
+        ("lf.csv", lf.clone()),
+        ("crlf.csv", lf.replace('\n', "\r\n")),
+        ("cr.csv", lf.replace('\n', "\r")),
+        ("multiline-crlf.csv", multiline.replace('\n', "\r\n")),
+    ] {
+        env.write(name, text);
+        let err = env.fails(&["train", name, "--label", "入选", "-o", "m.json"]);
+        assert_contains(
+            "stderr",
+            &err,
+            &format!("{name}: row 5, column '入选': not a label"),
+        );
+    }
+}
+
+/// A 1 MB dictionary line or cell was echoed whole in the error (2 MB on stderr): values are
+/// quoted up to 60 characters, with their length.
+#[test]
+fn a_megabyte_dictionary_line_or_cell_is_quoted_shortened() {
+    let env = Env::english();
+    env.write("in.csv", SUBMISSIONS);
+    let line = format!("驻村 {}x", "5".repeat(1 << 20));
+    env.write("dict.txt", format!("泥腿子 5 n\n{line}\n"));
+    let err = env.fails(&["rank", "in.csv", "--dict", "dict.txt"]);
+    assert_contains("stderr", &err, "dict.txt: line 2: ");
+    assert_contains(
+        "stderr",
+        &err,
+        &format!(
+            "'驻村 {}…({} characters)'",
+            "5".repeat(57),
+            line.chars().count()
+        ),
+    );
+    assert!(err.len() < 1000, "stderr has {} bytes", err.len());
+    let big = "也许".repeat(1 << 19);
+    env.write("past.csv", PAST.replacen(",是,", &format!(",{big},"), 1));
+    let err = env.fails(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
+    assert_contains("stderr", &err, "past.csv: row 2, column '入选'");
+    assert_contains("stderr", &err, "(1048576 characters)'");
+    assert!(err.len() < 1000, "stderr has {} bytes", err.len());
+}
+
 #[test]
 fn missing_label_column_lists_the_columns() {
     let env = Env::new();

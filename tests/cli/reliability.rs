@@ -156,6 +156,31 @@ fn ragged_row_names_its_cell_count_or_is_skipped_with_a_warning() {
     assert_same("rows kept", vec!["1".to_string(), "3".to_string()], ids);
 }
 
+/// A quote never closed swallowed the rest of the file, and the error only said the row had
+/// one cell: it now names the quote and its row.
+#[test]
+fn an_unclosed_quote_is_named_not_only_the_cell_count() {
+    let env = Env::english();
+    env.write("bad.csv", "id,title,text\n\"1,标题,内容\n");
+    let err = env.fails(&["rank", "bad.csv"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "bad.csv: row 2: has 1 cells but the header has 3: a quote (\") opened in row 2 is never closed",
+    );
+    // The count can be right and rows still vanish into one cell: an error too.
+    env.write(
+        "lost.csv",
+        "id,title,text\r\n1,a,b\r\n2,c,\"d\r\n3,e,f\r\n4,g,h\r\n",
+    );
+    let err = env.fails(&["rank", "lost.csv"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "lost.csv: row 3: has a quote (\") that is never closed",
+    );
+}
+
 #[test]
 fn duplicate_ids_warn_and_both_rows_are_kept() {
     let env = Env::english();
@@ -243,6 +268,23 @@ fn binary_junk_stops_with_row_and_offset_or_is_replaced_with_lossy() {
     assert_contains("stderr", &err, "byte offset");
     let stderr = env.ok_stderr(&["rank", "junk.csv", "--lossy"]);
     assert_contains("stderr", &stderr, "replaced by \u{fffd}");
+}
+
+/// Three bad bytes in one cell of a small UTF-8 file once made it GB18030 (three bad UTF-8
+/// sequences against two in GB18030), and the error named a good row and bytes that are fine.
+#[test]
+fn a_utf8_file_with_three_bad_bytes_names_their_row_not_a_good_one() {
+    let env = Env::english();
+    env.write(
+        "bad.csv",
+        b"id,title,text\nG1,\xe5\xa5\xbd,abc\nG2,\xff\xfe\xfd,abc\n",
+    );
+    let err = env.fails(&["rank", "bad.csv"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "bad.csv: row 3: bytes [FF] at byte offset 28 are not valid UTF-8",
+    );
 }
 
 #[test]
