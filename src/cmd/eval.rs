@@ -385,6 +385,15 @@ fn read_anchors(path: &Path) -> Result<serde_json::Value> {
         .with_context(|| tr!("无法读取 {}", "cannot read {}", path.display()))?;
     let json: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| tr!("{}：不是 JSON 格式", "{}: not JSON", path.display()))?;
+    anchors_of(path, &json)?;
+    Ok(json)
+}
+
+/// The `anchors` object of a harness result file.
+fn anchors_of<'a>(
+    path: &Path,
+    json: &'a serde_json::Value,
+) -> Result<&'a serde_json::Map<String, serde_json::Value>> {
     json.get("anchors")
         .and_then(|a| a.as_object())
         .with_context(|| {
@@ -393,21 +402,11 @@ fn read_anchors(path: &Path) -> Result<serde_json::Value> {
                 "{}: no \"anchors\" object; not a shared/bench/anchors result",
                 path.display()
             )
-        })?;
-    Ok(json)
+        })
 }
 
 fn print_anchors(path: &Path, json: &serde_json::Value, ours: &Report) -> Result<()> {
-    let anchors = json
-        .get("anchors")
-        .and_then(|a| a.as_object())
-        .with_context(|| {
-            tr!(
-                "{}：没有 \"anchors\" 对象，不是 shared/bench/anchors 的结果文件",
-                "{}: no \"anchors\" object; not a shared/bench/anchors result",
-                path.display()
-            )
-        })?;
+    let anchors = anchors_of(path, json)?;
     let positive = json
         .pointer("/args/positive")
         .and_then(|p| p.as_str())

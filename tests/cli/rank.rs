@@ -103,13 +103,22 @@ fn reasons_list_people_not_words_jieba_tags_as_names() {
         "in.csv",
         "编号,标题,内容\nA1,文明新风进万家,弘扬文明新风，邻里友谊更深了。村支书张建国说：“卫星电视也装上了。”\n",
     );
+    assert_same(
+        "people in the 真实性 evidence",
+        "张建国",
+        &people_of_first_row(&env),
+    );
+}
+
+/// The people the 真实性 evidence names for the first row of `rank in.csv`.
+fn people_of_first_row(env: &Env) -> String {
     let ranked = Ranked::parse(&env.ok(&["rank", "in.csv"]));
     let reasons = &ranked.rows[0][ranked.col("reasons")];
-    let people = reasons
+    reasons
         .split_once("人物")
         .and_then(|(_, rest)| rest.split(['，', '）']).next())
-        .unwrap_or_else(|| panic!("no 人物 in reasons: {reasons}"));
-    assert_same("people in the 真实性 evidence", "张建国", people);
+        .unwrap_or_else(|| panic!("no 人物 in reasons: {reasons}"))
+        .to_string()
 }
 
 #[test]
@@ -120,13 +129,11 @@ fn reasons_name_the_protagonist_first_even_when_jieba_cuts_the_name_in_two() {
         "in.csv",
         "编号,标题,内容\nA1,苗乡花海,苗族大姐王阿妹说：“日子像花一样。”村党支部书记杨秀英带领党员外出学习，杨秀英挨家挨户算账，村民都信杨秀英。\n",
     );
-    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv"]));
-    let reasons = &ranked.rows[0][ranked.col("reasons")];
-    let people = reasons
-        .split_once("人物")
-        .and_then(|(_, rest)| rest.split(['，', '）']).next())
-        .unwrap_or_else(|| panic!("no 人物 in reasons: {reasons}"));
-    assert_same("people in the 真实性 evidence", "杨秀英、王阿妹", people);
+    assert_same(
+        "people in the 真实性 evidence",
+        "杨秀英、王阿妹",
+        &people_of_first_row(&env),
+    );
 }
 
 #[test]
