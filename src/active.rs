@@ -94,6 +94,8 @@ impl Default for LoopOptions {
 #[derive(Debug)]
 pub struct Loop {
     xs: Vec<SparseVec>,
+    /// A hash of each row's text: the order [`Loop::decide_all`] decides rows in.
+    content: Vec<u64>,
     n_features: usize,
     /// The trained model's probability per row (pick-rate matched), when there is a model.
     prior: Option<Vec<f32>>,
@@ -116,9 +118,19 @@ impl Loop {
     /// each row's log-odds and probability.
     pub fn new(docs: &[Document], prior: Option<(&[f32], &[f32])>, options: LoopOptions) -> Loop {
         let (vocabulary, xs) = Vocabulary::fit_transform(docs, &options.features);
+        let content = docs
+            .iter()
+            .map(|d| {
+                use std::hash::{Hash, Hasher};
+                let mut h = rustc_hash::FxHasher::default();
+                d.text.hash(&mut h);
+                h.finish()
+            })
+            .collect();
         let mut l = Loop {
             n_features: vocabulary.len(),
             xs,
+            content,
             prior: None,
             offsets: Vec::new(),
             labels: vec![None; docs.len()],
@@ -174,6 +186,18 @@ impl Loop {
             self.alpha.push(0.0);
         }
         self.labels[row] = Some(picked);
+    }
+
+    /// Records many decisions at once, in an order fixed by the rows' texts rather than their
+    /// places in the file: the fit's visiting order and the calibration's folds follow the
+    /// order of decision, so a batch whose rows are sorted differently (a ranking saved from
+    /// Excel, the original 申报表) must give the same scores.
+    pub fn decide_all(&mut self, decisions: impl IntoIterator<Item = (usize, bool)>) {
+        let mut decisions: Vec<(usize, bool)> = decisions.into_iter().collect();
+        decisions.sort_by_key(|&(row, _)| (self.content[row], row));
+        for (row, picked) in decisions {
+            self.decide(row, picked);
+        }
     }
 
     /// (picks, rejects) decided so far.

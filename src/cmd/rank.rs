@@ -239,17 +239,12 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         .iter()
         .all(|c| reader.headers.iter().any(|h| h == c))
         && reader.headers.iter().any(|h| h.starts_with("criterion:"));
+    // Its `decision` column (written by `--decisions-file`) is made anew only when a decisions
+    // file gives this run's decisions; otherwise it is staff's record and passes through.
     let regenerated = |h: &str| {
         own_output
-            && ([
-                "rank",
-                "score",
-                "theme",
-                "duplicate_of",
-                "reasons",
-                "decision",
-            ]
-            .contains(&h)
+            && (["rank", "score", "theme", "duplicate_of", "reasons"].contains(&h)
+                || (h == "decision" && args.decisions_file.is_some())
                 || h.starts_with("theme:")
                 || h.starts_with("criterion:"))
     };
@@ -720,11 +715,12 @@ fn learn_decisions(
         .iter()
         .map(|d| d.and_then(Decision::label))
         .collect();
-    for (i, y) in decided.iter().enumerate() {
-        if let Some(y) = y {
-            l.decide(i, *y);
-        }
-    }
+    l.decide_all(
+        decided
+            .iter()
+            .enumerate()
+            .filter_map(|(i, y)| y.map(|y| (i, y))),
+    );
     l.refit();
     let scores = l.scores();
     let scale = LoopOptions::default().prior_scale;

@@ -2,7 +2,7 @@
 //! `simulate`.
 
 use super::fixtures::{PAST, SUBMISSIONS};
-use super::util::{assert_contains, assert_same, Env, Ranked};
+use super::util::{assert_contains, assert_same, reorder_rows, shuffled, Env, Ranked};
 
 /// The fixture batch with a 决定 column: `decide(id)` gives each row's cell.
 fn with_decisions(decide: impl Fn(&str) -> &'static str) -> String {
@@ -139,6 +139,56 @@ fn a_cell_that_is_not_a_decision_names_its_row_and_value() {
     assert_contains("error", &err, "bad.csv");
     assert_contains("error", &err, "maybe so");
     env.fails_usage(&["rank", "plain.csv", "--decisions", "没有这列"]);
+}
+
+#[test]
+fn the_order_of_the_rows_does_not_change_the_scores_after_decisions() {
+    // Enough decisions for the calibration's folds (two picks and two rejects at least).
+    let decide = |id: &str| match id {
+        "S01" | "S03" | "S05" => "入选",
+        "N01" | "N02" | "N03" | "N04" | "S07" => "不入选",
+        _ => "",
+    };
+    let env = super::model::trained(&[]);
+    let text = with_decisions(decide);
+    env.write("a.csv", &text);
+    env.write("b.csv", reorder_rows(&text, shuffled));
+    let args = |f: &'static str| ["rank", f, "--model", "model.json", "--decisions", "决定"];
+    let a = Ranked::parse(&env.ok(&args("a.csv")));
+    let b = Ranked::parse(&env.ok(&args("b.csv")));
+    assert_same("scores by id", a.score_by_id(), b.score_by_id());
+    assert_same("order", a.ids(), b.ids());
+}
+
+#[test]
+fn the_decision_column_a_decisions_file_wrote_survives_the_next_round() {
+    let env = Env::new();
+    env.write("plain.csv", SUBMISSIONS);
+    env.write("decisions.csv", "编号,决定\nS01,入选\nN01,不入选\n");
+    env.ok(&[
+        "rank",
+        "plain.csv",
+        "--decisions-file",
+        "decisions.csv",
+        "-o",
+        "round1.csv",
+    ]);
+    // The next round reads the decisions from that column, and keeps it.
+    let round2 = Ranked::parse(&env.ok(&["rank", "round1.csv", "--decisions", "decision"]));
+    let kept: Vec<(String, String)> = round2
+        .ids()
+        .into_iter()
+        .zip(round2.column("decision"))
+        .filter(|(_, d)| !d.is_empty())
+        .collect();
+    assert_same(
+        "decisions kept",
+        vec![
+            ("S01".to_string(), "入选".to_string()),
+            ("N01".into(), "不入选".into()),
+        ],
+        kept,
+    );
 }
 
 #[test]
