@@ -11,7 +11,8 @@ use super::{ColumnKind, Table};
 
 /// The most rows a worksheet holds, header included.
 pub const MAX_ROWS: usize = 1_048_576;
-/// The most characters a cell holds.
+/// The most characters a cell holds: Excel's 32,767, counted as UTF-16 units, so that a
+/// character beyond the basic plane (an emoji, 𠮷) counts twice.
 pub const MAX_CELL_CHARS: usize = 32_767;
 
 /// The fill of the marked top rows (light amber).
@@ -68,10 +69,14 @@ fn width(kind: ColumnKind) -> f64 {
 
 /// Cuts `cell` to what a worksheet cell holds; `true` when it was cut.
 fn fit(cell: &str) -> (&str, bool) {
-    match cell.char_indices().nth(MAX_CELL_CHARS - 1) {
-        Some((end, _)) => (&cell[..end], true),
-        None => (cell, false),
+    let mut units = 0;
+    for (at, c) in cell.char_indices() {
+        units += c.len_utf16();
+        if units >= MAX_CELL_CHARS {
+            return (&cell[..at], true);
+        }
     }
+    (cell, false)
 }
 
 /// Writes `table` with `rows` to `w`; returns how many cells were cut to 32,767 characters.
@@ -180,4 +185,31 @@ pub fn template(columns: &[(&str, f64)], notes: &[(&str, &str)]) -> std::io::Res
             .map_err(io)?;
     }
     workbook.save_to_buffer().map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_is_cut_by_utf16_units_so_emoji_fit_too() {
+        let units = |s: &str| s.chars().map(char::len_utf16).sum::<usize>();
+        let plain = "字".repeat(40_000);
+        let (cut, was_cut) = fit(&plain);
+        assert!(was_cut && units(cut) < MAX_CELL_CHARS && units(cut) > MAX_CELL_CHARS - 2);
+        let emoji = "😀".repeat(20_000);
+        let (cut, was_cut) = fit(&emoji);
+        assert!(was_cut && units(cut) < MAX_CELL_CHARS, "{}", units(cut));
+        // A whole workbook with such a cell is written.
+        let table = Table {
+            header: vec!["text".into()],
+            kinds: vec![ColumnKind::Text],
+            marked: 0,
+            rows: 1,
+        };
+        let mut out = Vec::new();
+        let n = write(&mut out, &table, std::iter::once(Ok(vec![emoji.clone()]))).unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(fit("短"), ("短", false));
+    }
 }
