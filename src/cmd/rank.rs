@@ -307,7 +307,14 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     let mut stats = None;
     let mut theme_names: Option<Vec<String>> = None;
     loop {
-        let rows = reader.next_rows(chunk_rows).context(super::read_failed())?;
+        let mut rows = reader.next_rows(chunk_rows).context(super::read_failed())?;
+        if own_output {
+            // Cells this program guarded against formulas when it wrote the file get their
+            // own value back (an id `-5` written as `'-5` is `-5` again).
+            for cell in rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+                xuanti::write::unneutralize(cell);
+            }
+        }
         super::warn(&reader.take_warnings());
         let last = rows.len() < chunk_rows;
         for row in &rows {

@@ -296,6 +296,19 @@ pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Undoes [`neutralize`] on a cell of xuanti's own output read back (a ranking ranked again):
+/// `'-5` is the id `-5` again. Only a `'` before a character [`neutralize`] guards is removed.
+pub fn unneutralize(cell: &mut String) {
+    if let Some(rest) = cell.strip_prefix('\'') {
+        if matches!(
+            rest.as_bytes().first(),
+            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+        ) {
+            cell.remove(0);
+        }
+    }
+}
+
 /// [`write_csv`] for rows produced as they are written (a ranking read back from its spill
 /// file): a row that fails stops the writing, and a file output is then not created.
 /// A file output starts with a UTF-8 [`BOM`] when `bom` is set.

@@ -520,3 +520,23 @@ fn report_lists_the_duplicate_group() {
     assert_contains("report", &html, "未发现重复报送的材料");
     assert!(!html.contains("← D05"), "a group listed with --no-dedup");
 }
+
+#[test]
+fn cells_guarded_against_formulas_get_their_value_back_in_the_next_round() {
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        "编号,标题,内容\n-5,=1+1,村里修路三公里，村民说好。\n+7,@标题,社区党委组织志愿服务。\n",
+    );
+    env.ok(&["rank", "in.csv", "-o", "round1.csv"]);
+    assert!(env.read("round1.csv").contains("'-5"), "round 1 is guarded");
+    let round2 = Ranked::parse(&env.ok(&["rank", "round1.csv", "--keep-formulas"]));
+    let mut ids = round2.ids();
+    ids.sort();
+    assert_same("ids", vec!["+7".to_string(), "-5".to_string()], ids);
+    assert_same(
+        "titles",
+        true,
+        round2.column("标题").contains(&"=1+1".to_string()),
+    );
+}
