@@ -327,20 +327,7 @@ impl BatchReader {
             .map(|h| h.trim().trim_start_matches('\u{feff}').trim().to_string())
             .collect();
         RowCounter::next_record(&rows);
-        let mut warnings = Vec::new();
-        let mut seen: Vec<String> = Vec::new();
-        for h in headers.iter().filter(|h| !h.is_empty()) {
-            if seen.iter().any(|s| key(s) == key(h)) {
-                let h = shorten(h);
-                warnings.push(crate::tr!(
-                    "{}：表头里“{h}”这一列出现了两次，只用第一个",
-                    "{}: the header names the column '{h}' twice; the first one is used",
-                    path.display()
-                ));
-            } else {
-                seen.push(h.clone());
-            }
-        }
+        let warnings = duplicate_header_warnings(path, &headers);
         let columns = resolve_columns(path, &headers, options)?;
         Ok(BatchReader {
             path: path.to_path_buf(),
@@ -380,6 +367,7 @@ impl BatchReader {
                 ))
             })?;
         let names = workbook.sheet_names();
+        let mut skipped_first = None;
         let name = match &options.sheet {
             Some(wanted) => names
                 .iter()
@@ -392,12 +380,44 @@ impl BatchReader {
                         names.join(", ")
                     ))
                 })?,
-            None => names.first().cloned().ok_or_else(|| {
-                sheet_error(crate::tr!(
-                    "工作簿里没有工作表",
-                    "the workbook has no sheet"
-                ))
-            })?,
+            None => {
+                // The first visible worksheet that holds anything: an empty or hidden first
+                // sheet (a cover, a lookup list) is not what staff mean by "the table".
+                let visible: Vec<String> = workbook
+                    .sheets_metadata()
+                    .iter()
+                    .filter(|s| {
+                        s.visible == calamine::SheetVisible::Visible
+                            && s.typ == calamine::SheetType::WorkSheet
+                    })
+                    .map(|s| s.name.clone())
+                    .collect();
+                let with_data = visible.iter().find(|n| {
+                    workbook.worksheet_range(n).is_ok_and(|r| {
+                        r.used_cells()
+                            .any(|(_, _, c)| !cell_text(c).trim().is_empty())
+                    })
+                });
+                let chosen = with_data
+                    .or(visible.first())
+                    .or(names.first())
+                    .cloned()
+                    .ok_or_else(|| {
+                        sheet_error(crate::tr!(
+                            "工作簿里没有工作表",
+                            "the workbook has no sheet"
+                        ))
+                    })?;
+                if names.first() != Some(&chosen) {
+                    skipped_first = Some(crate::tr!(
+                        "{}：第一张工作表“{}”是空的或隐藏的，读的是“{chosen}”（可以用 --sheet 指定）",
+                        "{}: the first sheet '{}' is empty or hidden; reading '{chosen}' (choose one with --sheet)",
+                        path.display(),
+                        names.first().map_or("", String::as_str)
+                    ));
+                }
+                chosen
+            }
         };
         let range = workbook
             .worksheet_range(&name)
@@ -416,9 +436,11 @@ impl BatchReader {
             .collect();
         drop(range);
         if rows.is_empty() {
-            return Err(Error::Empty {
-                path: path.to_path_buf(),
-            });
+            return Err(sheet_error(crate::tr!(
+                "工作表“{name}”是空的（连表头都没有）；现有工作表：{}",
+                "sheet '{name}' is empty (not even a header row); sheets are: {}",
+                names.join(", ")
+            )));
         }
         let trimmed = |cells: &[String]| -> Vec<String> {
             let mut h: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
@@ -436,7 +458,8 @@ impl BatchReader {
         let (header_row, header_cells) = rest.remove(0);
         let headers = trimmed(&header_cells);
         let columns = resolve_columns(path, &headers, options)?;
-        let mut warnings = Vec::new();
+        let mut warnings: Vec<String> = skipped_first.into_iter().collect();
+        warnings.extend(duplicate_header_warnings(path, &headers));
         if found > 0 {
             warnings.push(crate::tr!(
                 "{}：工作表“{name}”的表头在第 {header_row} 行，上面的 {found} 行已跳过",
@@ -1483,6 +1506,26 @@ pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<(String, Vec
         }
     }
     Ok((reader.headers[decision].clone(), out))
+}
+
+/// A warning for each header name given twice (a CSV's or a sheet's alike): the first
+/// column of that name is the one used.
+fn duplicate_header_warnings(path: &Path, headers: &[String]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let mut seen: Vec<&String> = Vec::new();
+    for h in headers.iter().filter(|h| !h.is_empty()) {
+        if seen.iter().any(|s| key(s) == key(h)) {
+            let h = shorten(h);
+            warnings.push(crate::tr!(
+                "{}：表头里“{h}”这一列出现了两次，只用第一个",
+                "{}: the header names the column '{h}' twice; the first one is used",
+                path.display()
+            ));
+        } else {
+            seen.push(h);
+        }
+    }
+    warnings
 }
 
 fn find(headers: &[String], names: &[&str]) -> Option<usize> {

@@ -298,7 +298,7 @@ const ARGS: &[(&[&str], &str, &str)] = &[
     (
         ALL,
         "sheet",
-        "读 .xlsx/.xls/.ods 工作簿中的哪张工作表（默认第一张）。",
+        "读 .xlsx/.xls/.ods 工作簿中的哪张工作表（默认：第一张有内容、没有隐藏的工作表）。",
     ),
     // Learner flags (train and eval).
     (

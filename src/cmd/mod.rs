@@ -193,7 +193,8 @@ pub struct InputArgs {
     /// instead of stopping.
     #[arg(long)]
     skip_bad_rows: bool,
-    /// Sheet of an .xlsx/.xls/.ods workbook to read (default: the first).
+    /// Sheet of an .xlsx/.xls/.ods workbook to read (default: the first visible sheet with
+    /// anything in it).
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
     /// Extra segmentation dictionary: one `word [freq] [tag]` per line.

@@ -85,11 +85,22 @@ fn sheet_flag_picks_a_sheet_by_name_and_a_wrong_name_lists_the_sheets() {
     let from_csv = env.ok(&["rank", "form.csv"]);
     assert_same(
         "ranking of sheet 申报表",
-        from_csv,
+        from_csv.clone(),
         env.ok(&["rank", "form.xlsx", "--sheet", "申报表"]),
     );
-    // The first sheet is empty: a clear error, not an empty ranking.
-    env.fails(&["rank", "form.xlsx"]);
+    // The first sheet is empty: the first sheet with data is read, and a warning says so.
+    let err = env.ok_stderr(&["rank", "form.xlsx", "-o", "out.csv"]);
+    assert_contains("warning", &err, "说明");
+    assert_contains("warning", &err, "申报表");
+    assert_same(
+        "ranking of the first sheet with data",
+        from_csv.as_str(),
+        env.read("out.csv").trim_start_matches('\u{feff}'),
+    );
+    // Asked for by name, the empty sheet is an error naming it and the sheets there are.
+    let err = env.fails(&["rank", "form.xlsx", "--sheet", "说明"]);
+    assert_contains("error", &err, "说明");
+    assert_contains("error", &err, "申报表");
     let err = env.fails(&["rank", "form.xlsx", "--sheet", "汇总"]);
     assert_contains("error", &err, "汇总");
     assert_contains("error", &err, "申报表");
@@ -539,4 +550,23 @@ fn cells_guarded_against_formulas_get_their_value_back_in_the_next_round() {
         true,
         round2.column("标题").contains(&"=1+1".to_string()),
     );
+}
+
+#[test]
+fn a_workbook_header_naming_a_column_twice_is_warned_about_as_in_a_csv() {
+    let env = Env::new();
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in ["编号", "标题", "内容", "内容"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["A1", "标题一", "村里修路三公里。", "另一段"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *v).unwrap();
+    }
+    env.write("dup.xlsx", wb.save_to_buffer().unwrap());
+    let err = env.ok_stderr(&["rank", "dup.xlsx", "-o", "out.csv"]);
+    assert_contains("warning", &err, "内容");
 }
