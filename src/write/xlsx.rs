@@ -156,12 +156,14 @@ pub fn template(columns: &[(&str, f64)], notes: &[(&str, &str)]) -> std::io::Res
         .set_background_color(Color::RGB(HEADER_FILL))
         .set_border_bottom(FormatBorder::Thin);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    // Text cells: a typed 编号 of 007 or a phone number stays as typed, not the number 7.
+    let text = wrap.clone().set_num_format("@");
     let sheet = workbook.add_worksheet();
     sheet.set_name("申报表").map_err(io)?;
     for (c, (name, width)) in columns.iter().enumerate() {
         let c = c as u16;
         sheet.set_column_width(c, *width).map_err(io)?;
-        sheet.set_column_format(c, &wrap).map_err(io)?;
+        sheet.set_column_format(c, &text).map_err(io)?;
         sheet
             .write_string_with_format(0, c, *name, &head)
             .map_err(io)?;
