@@ -148,13 +148,27 @@ pub fn fit(
         label.to_string(),
         learn.themes_col.clone(),
     );
-    Ok(SelectionModel::train(
-        &set,
-        &options,
-        themes,
-        info,
-        &batch.path,
-    )?)
+    let model = SelectionModel::train(&set, &options, themes, info, &batch.path)?;
+    if let Some(labels) = &theme_labels {
+        // Labels too rare to learn are named, so that a typo (农村 “五治” for 农村“五治”) shows.
+        let mut rare: Vec<&str> = Vec::new();
+        for l in labels.iter().flatten().flatten() {
+            if !rare.contains(&l.as_str()) && !model.theme_models().iter().any(|t| t.name == *l) {
+                rare.push(l);
+            }
+        }
+        if !rare.is_empty() {
+            let n = rare.len();
+            let min = options.min_theme_positives;
+            let joined = rare.join("、");
+            let shown = xuanti::error::shorten(&joined);
+            super::note(tr!(
+                "{n} 个主题标签少于 {min} 行，没有学：{shown}",
+                "{n} theme label(s) on fewer than {min} rows were not learned: {shown}"
+            ));
+        }
+    }
+    Ok(model)
 }
 
 /// `;`-separated theme labels; an empty cell is "unlabelled for themes".

@@ -469,3 +469,27 @@ fn unmarked_rows_are_an_error_unless_taken_as_rejects_or_skipped() {
     assert_contains("stderr", &stderr, "6 行未参加训练");
     assert_contains("stderr", &stderr, "已用 18 行（12 行入选）训练");
 }
+
+#[test]
+fn theme_labels_too_rare_to_learn_are_named() {
+    let env = Env::new();
+    // One row also carries a label no other row has (a typo of an existing one, say).
+    env.write(
+        "past.csv",
+        PAST.replacen(",是,产业振兴", ",是,产业振兴;产业 振兴", 1),
+    );
+    let err = env.ok_stderr(&[
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "--themes-col",
+        "主题",
+        "-o",
+        "m.json",
+    ]);
+    assert_contains("note", &err, "产业 振兴");
+    for learned in PAST_THEME_LABELS {
+        assert!(!err.contains(&format!("没有学：{learned}")), "{err}");
+    }
+}
