@@ -327,7 +327,14 @@ impl BatchReader {
             .map(|h| h.trim().trim_start_matches('\u{feff}').trim().to_string())
             .collect();
         RowCounter::next_record(&rows);
-        let warnings = duplicate_header_warnings(path, &headers);
+        let mut warnings = duplicate_header_warnings(path, &headers);
+        if let Some(sheet) = &options.sheet {
+            warnings.push(crate::tr!(
+                "{}：不是工作簿，--sheet {sheet} 不起作用",
+                "{}: not a workbook; --sheet {sheet} has no effect",
+                path.display()
+            ));
+        }
         let columns = resolve_columns(path, &headers, options)?;
         Ok(BatchReader {
             path: path.to_path_buf(),

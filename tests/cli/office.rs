@@ -570,3 +570,11 @@ fn a_workbook_header_naming_a_column_twice_is_warned_about_as_in_a_csv() {
     let err = env.ok_stderr(&["rank", "dup.xlsx", "-o", "out.csv"]);
     assert_contains("warning", &err, "内容");
 }
+
+#[test]
+fn sheet_flag_on_a_csv_is_warned_about() {
+    let env = Env::new();
+    env.write("in.csv", super::fixtures::SUBMISSIONS);
+    let err = env.ok_stderr(&["rank", "in.csv", "--sheet", "申报表", "-o", "out.csv"]);
+    assert_contains("warning", &err, "--sheet 申报表");
+}
