@@ -94,8 +94,6 @@ impl Default for LoopOptions {
 #[derive(Debug)]
 pub struct Loop {
     xs: Vec<SparseVec>,
-    /// A hash of each row's text: the order [`Loop::decide_all`] decides rows in.
-    content: Vec<u64>,
     n_features: usize,
     /// The trained model's probability per row (pick-rate matched), when there is a model.
     prior: Option<Vec<f32>>,
@@ -118,19 +116,9 @@ impl Loop {
     /// each row's log-odds and probability.
     pub fn new(docs: &[Document], prior: Option<(&[f32], &[f32])>, options: LoopOptions) -> Loop {
         let (vocabulary, xs) = Vocabulary::fit_transform(docs, &options.features);
-        let content = docs
-            .iter()
-            .map(|d| {
-                use std::hash::{Hash, Hasher};
-                let mut h = rustc_hash::FxHasher::default();
-                d.text.hash(&mut h);
-                h.finish()
-            })
-            .collect();
         let mut l = Loop {
             n_features: vocabulary.len(),
             xs,
-            content,
             prior: None,
             offsets: Vec::new(),
             labels: vec![None; docs.len()],
@@ -188,14 +176,26 @@ impl Loop {
         self.labels[row] = Some(picked);
     }
 
-    /// Records many decisions at once, in an order fixed by the rows' texts rather than their
-    /// places in the file: the fit's visiting order and the calibration's folds follow the
-    /// order of decision, so a batch whose rows are sorted differently (a ranking saved from
-    /// Excel, the original 申报表) must give the same scores.
+    /// Records many decisions at once, in an order fixed by the rows' contents (a hash of
+    /// their features, which the batch's vocabulary fixes whatever the row order) rather than
+    /// their places in the file: the fit's visiting order and the calibration's folds follow
+    /// the order of decision, so a batch whose rows are sorted differently (a ranking saved
+    /// from Excel, the original 申报表) must give the same scores.
     pub fn decide_all(&mut self, decisions: impl IntoIterator<Item = (usize, bool)>) {
-        let mut decisions: Vec<(usize, bool)> = decisions.into_iter().collect();
-        decisions.sort_by_key(|&(row, _)| (self.content[row], row));
-        for (row, picked) in decisions {
+        let content = |row: usize| {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            for &(j, v) in &self.xs[row] {
+                (j, v.to_bits()).hash(&mut h);
+            }
+            h.finish()
+        };
+        let mut decisions: Vec<(u64, usize, bool)> = decisions
+            .into_iter()
+            .map(|(row, picked)| (content(row), row, picked))
+            .collect();
+        decisions.sort_unstable();
+        for (_, row, picked) in decisions {
             self.decide(row, picked);
         }
     }
@@ -302,10 +302,15 @@ impl Loop {
     /// the trained model's probabilities are summed instead (`None` without a model).
     pub fn remaining_picks(&self, scores: &[f32]) -> Option<f32> {
         let undecided = || (0..self.len()).filter(|&r| self.labels[r].is_none());
-        match self.calibration() {
-            Some((a, b)) => Some(undecided().map(|r| sigmoid(a * scores[r] + b)).sum()),
-            None => self.prior.as_ref().map(|p| undecided().map(|r| p[r]).sum()),
-        }
+        let sum = match self.calibration() {
+            Some((a, b)) => undecided().map(|r| sigmoid(a * scores[r] + b)).sum(),
+            None => {
+                let prior = self.prior.as_ref()?;
+                undecided().map(|r| prior[r]).sum()
+            }
+        };
+        // An empty sum is −0.0, which would print as "-0.0".
+        Some(if sum == 0.0 { 0.0 } else { sum })
     }
 
     /// Platt scaling `(a, b)` of the scores, P(picked) = sigmoid(a·score + b), fitted on the

@@ -375,6 +375,8 @@ impl BatchReader {
             })?;
         let names = workbook.sheet_names();
         let mut skipped_first = None;
+        // The sheet read while looking for one with data, kept rather than parsed again.
+        let mut found_range = None;
         let name = match &options.sheet {
             Some(wanted) => names
                 .iter()
@@ -400,10 +402,15 @@ impl BatchReader {
                     .map(|s| s.name.clone())
                     .collect();
                 let with_data = visible.iter().find(|n| {
-                    workbook.worksheet_range(n).is_ok_and(|r| {
+                    let range = workbook.worksheet_range(n);
+                    let has_data = range.as_ref().is_ok_and(|r| {
                         r.used_cells()
                             .any(|(_, _, c)| !cell_text(c).trim().is_empty())
-                    })
+                    });
+                    if has_data {
+                        found_range = range.ok();
+                    }
+                    has_data
                 });
                 let chosen = with_data
                     .or(visible.first())
@@ -426,9 +433,12 @@ impl BatchReader {
                 chosen
             }
         };
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| sheet_error(crate::tr!("工作表“{name}”：{e}", "sheet '{name}': {e}")))?;
+        let range = match found_range {
+            Some(range) => range,
+            None => workbook.worksheet_range(&name).map_err(|e| {
+                sheet_error(crate::tr!("工作表“{name}”：{e}", "sheet '{name}': {e}"))
+            })?,
+        };
         let first_row = range.start().map_or(0, |(r, _)| r as u64);
         let mut rows: Vec<(u64, Vec<String>)> = range
             .rows()

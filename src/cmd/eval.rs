@@ -274,12 +274,7 @@ fn summarize(mode: &'static str, batches: Vec<BatchReport>) -> Report {
                 .map(|(_, m)| m.ap)
                 .filter(|v| v.is_finite())
                 .collect();
-            let mean = if aps.is_empty() {
-                f64::NAN
-            } else {
-                aps.iter().sum::<f64>() / aps.len() as f64
-            };
-            (n, mean)
+            (n, mean_or_nan(&aps))
         })
         .collect();
     Report {
@@ -290,15 +285,19 @@ fn summarize(mode: &'static str, batches: Vec<BatchReport>) -> Report {
     }
 }
 
+/// The mean, or NaN for no values (no batch with a pick): not a number, not a misleading 0.
+fn mean_or_nan(v: &[f64]) -> f64 {
+    if v.is_empty() {
+        f64::NAN
+    } else {
+        v.iter().sum::<f64>() / v.len() as f64
+    }
+}
+
 fn mean_metrics(ms: &[&Metrics]) -> Metrics {
-    // No finite value (no batch with a pick): not a number, not a misleading 0.
     let avg = |f: fn(&Metrics) -> f64| {
         let v: Vec<f64> = ms.iter().map(|m| f(m)).filter(|x| x.is_finite()).collect();
-        if v.is_empty() {
-            f64::NAN
-        } else {
-            v.iter().sum::<f64>() / v.len() as f64
-        }
+        mean_or_nan(&v)
     };
     Metrics {
         n: ms.iter().map(|m| m.n).sum(),

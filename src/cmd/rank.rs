@@ -746,11 +746,7 @@ fn learn_decisions(
         "已据 {picks} 份入选、{rejects} 份不入选的决定重新排序其余 {open} 份",
         "{open} undecided row(s) re-ranked from {picks} pick(s) and {rejects} reject(s)"
     ));
-    // An empty sum is -0.0, which would print as "-0.0".
-    if let Some(left) = l
-        .remaining_picks(&scores)
-        .map(|v| if v == 0.0 { 0.0 } else { v })
-    {
+    if let Some(left) = l.remaining_picks(&scores) {
         super::note(xuanti::tr!(
             "估计未决定的 {open} 份中还有约 {left:.1} 份可入选",
             "about {left:.1} pick(s) estimated among the {open} undecided row(s)"

@@ -290,22 +290,27 @@ pub fn write_table(
 /// or a carriage return) gets a leading `'`, which Excel and WPS show as plain text; any other
 /// cell is returned as it is (OWASP's advice against CSV injection).
 pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
-        _ => cell.into(),
+    if runs_as_formula(cell) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
+}
+
+/// Whether a spreadsheet would run `cell` as a formula: it starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return.
+fn runs_as_formula(cell: &str) -> bool {
+    matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
 }
 
 /// Undoes [`neutralize`] on a cell of xuanti's own output read back (a ranking ranked again):
 /// `'-5` is the id `-5` again. Only a `'` before a character [`neutralize`] guards is removed.
 pub fn unneutralize(cell: &mut String) {
-    if let Some(rest) = cell.strip_prefix('\'') {
-        if matches!(
-            rest.as_bytes().first(),
-            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-        ) {
-            cell.remove(0);
-        }
+    if cell.strip_prefix('\'').is_some_and(runs_as_formula) {
+        cell.remove(0);
     }
 }
 
