@@ -376,7 +376,7 @@ impl BatchReader {
         let names = workbook.sheet_names();
         let mut skipped_first = None;
         // The sheet read while looking for one with data, kept rather than parsed again.
-        let mut found_range = None;
+        let mut found_rows = None;
         let name = match &options.sheet {
             Some(wanted) => names
                 .iter()
@@ -402,13 +402,10 @@ impl BatchReader {
                     .map(|s| s.name.clone())
                     .collect();
                 let with_data = visible.iter().find(|n| {
-                    let range = workbook.worksheet_range(n);
-                    let has_data = range.as_ref().is_ok_and(|r| {
-                        r.used_cells()
-                            .any(|(_, _, c)| !cell_text(c).trim().is_empty())
-                    });
+                    let sheet = sheet_rows(&mut workbook, n);
+                    let has_data = sheet.as_ref().is_ok_and(|rows| !rows.is_empty());
                     if has_data {
-                        found_range = range.ok();
+                        found_rows = sheet.ok();
                     }
                     has_data
                 });
@@ -433,25 +430,12 @@ impl BatchReader {
                 chosen
             }
         };
-        let range = match found_range {
-            Some(range) => range,
-            None => workbook.worksheet_range(&name).map_err(|e| {
+        let mut rows = match found_rows {
+            Some(rows) => rows,
+            None => sheet_rows(&mut workbook, &name).map_err(|e| {
                 sheet_error(crate::tr!("工作表“{name}”：{e}", "sheet '{name}': {e}"))
             })?,
         };
-        let first_row = range.start().map_or(0, |(r, _)| r as u64);
-        let mut rows: Vec<(u64, Vec<String>)> = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| {
-                (
-                    first_row + i as u64 + 1,
-                    cells.iter().map(cell_text).collect(),
-                )
-            })
-            .filter(|(_, cells): &(u64, Vec<String>)| cells.iter().any(|c| !c.trim().is_empty()))
-            .collect();
-        drop(range);
         if rows.is_empty() {
             return Err(sheet_error(crate::tr!(
                 "工作表“{name}”是空的（连表头都没有）；现有工作表：{}",
@@ -1099,6 +1083,178 @@ impl<R: Read> Read for DecodingReader<R> {
     }
 }
 
+/// A sheet's rows that hold anything, each with its row number (1-based, as the sheet shows it)
+/// and its cells as a CSV saved from the sheet would hold them. For an .xlsx a number shows as
+/// its number format says (an id 7 formatted `000` shows 007, and a CSV saved from the sheet
+/// holds 007), read in the one pass over the sheet that reads the values; .xls and .ods give
+/// only the values (calamine does not read their formats), shown in the general form.
+fn sheet_rows<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut calamine::Sheets<RS>,
+    name: &str,
+) -> std::result::Result<Vec<(u64, Vec<String>)>, String> {
+    use calamine::{Data, DataRef, Reader};
+    fn rows_of<T: calamine::CellType>(
+        range: &calamine::Range<T>,
+        text: impl Fn(&T, (u32, u32)) -> String,
+    ) -> Vec<(u64, Vec<String>)> {
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                let row = first_row + i as u32;
+                let cells = cells
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| text(c, (row, first_col + j as u32)))
+                    .collect();
+                (u64::from(row) + 1, cells)
+            })
+            .filter(|(_, cells): &(u64, Vec<String>)| cells.iter().any(|c| !c.trim().is_empty()))
+            .collect()
+    }
+    let calamine::Sheets::Xlsx(xlsx) = workbook else {
+        let range = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
+        return Ok(rows_of(&range, |c, _| cell_text(c)));
+    };
+    let mut reader = match xlsx.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet holds no cells, as calamine's own reading treats it.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(e.to_string()),
+    };
+    // Each style's format, parsed once: a sheet has a few styles and many cells.
+    let styles: Vec<Option<NumberFormat>> = reader
+        .styles()
+        .iter()
+        .map(|s| {
+            s.number_format
+                .as_ref()
+                .and_then(|f| NumberFormat::parse(&f.format_code))
+        })
+        .collect();
+    let mut cells = Vec::new();
+    let mut formats = std::collections::HashMap::new();
+    while let Some((cell, style)) = reader
+        .next_cell_with_style_id()
+        .map_err(|e| e.to_string())?
+    {
+        match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::Float(_) | DataRef::Int(_) => {
+                if let Some(Some(format)) = styles.get(style) {
+                    formats.insert(cell.get_position(), *format);
+                }
+            }
+            _ => {}
+        }
+        cells.push(cell);
+    }
+    let range = calamine::Range::from_sparse(cells);
+    Ok(rows_of(&range, |cell, pos| match cell {
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => s.to_string(),
+        DataRef::Float(_) | DataRef::Int(_) => {
+            number_text(&Data::from(cell.clone()), formats.get(&pos))
+        }
+        other => cell_text(&Data::from(other.clone())),
+    }))
+}
+
+/// The number formats that matter in an id, count or score column, as a cell shows its
+/// number: zero-padded whole numbers (`000`), fixed decimals (`0.00`), thousands separators
+/// (`#,##0`) and percentages (`0.0%`). Any other format is left to the general form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NumberFormat {
+    /// The whole part's least number of digits (zero-padded).
+    width: usize,
+    /// Digits after the decimal point.
+    decimals: usize,
+    /// Thousands separators.
+    grouped: bool,
+    /// Shown times 100 with a percent sign.
+    percent: bool,
+}
+
+impl NumberFormat {
+    /// The format of an Excel number-format code, if it is one of the kinds above.
+    fn parse(code: &str) -> Option<NumberFormat> {
+        let (code, percent) = match code.strip_suffix('%') {
+            Some(c) => (c, true),
+            None => (code, false),
+        };
+        let (int_part, decimals) = match code.split_once('.') {
+            Some((_, "")) => return None,
+            Some((i, d)) => (i, d),
+            None => (code, ""),
+        };
+        let grouped = int_part.starts_with("#,##");
+        let digits = int_part.strip_prefix("#,##").unwrap_or(int_part);
+        if digits.is_empty()
+            || !digits.bytes().all(|b| b == b'0')
+            || !decimals.bytes().all(|b| b == b'0')
+        {
+            return None;
+        }
+        Some(NumberFormat {
+            width: if grouped { 1 } else { digits.len() },
+            decimals: decimals.len(),
+            grouped,
+            percent,
+        })
+    }
+
+    /// `value` as a cell in this format shows it; `None` for what it cannot show exactly.
+    fn render(self, value: f64) -> Option<String> {
+        let value = if self.percent { value * 100.0 } else { value };
+        if !value.is_finite() || value.abs() >= 1e15 {
+            return None;
+        }
+        // Halves round away from zero, as Excel shows them (Rust's formatting rounds to even).
+        let scale = 10f64.powi(self.decimals as i32);
+        let text = format!(
+            "{:.*}",
+            self.decimals,
+            (value.abs() * scale).round() / scale
+        );
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let width = self.width;
+        let mut whole = format!("{whole:0>width$}");
+        if self.grouped {
+            let digits: Vec<char> = whole.chars().collect();
+            whole = String::with_capacity(digits.len() * 4 / 3 + 1);
+            for (i, ch) in digits.iter().enumerate() {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                    whole.push(',');
+                }
+                whole.push(*ch);
+            }
+        }
+        // -0.001 shown as 0.00 has no sign.
+        let nonzero = whole
+            .bytes()
+            .chain(fraction.bytes())
+            .any(|b| (b'1'..=b'9').contains(&b));
+        let sign = if value < 0.0 && nonzero { "-" } else { "" };
+        let point = if fraction.is_empty() { "" } else { "." };
+        let percent = if self.percent { "%" } else { "" };
+        Some(format!("{sign}{whole}{point}{fraction}{percent}"))
+    }
+}
+
+/// A number cell as it shows in the sheet with `format`, or in the general form without one.
+fn number_text(cell: &calamine::Data, format: Option<&NumberFormat>) -> String {
+    let value = match cell {
+        calamine::Data::Float(f) => Some(*f),
+        calamine::Data::Int(i) => Some(*i as f64),
+        _ => None,
+    };
+    match (value, format) {
+        (Some(v), Some(f)) => f.render(v).unwrap_or_else(|| cell_text(cell)),
+        _ => cell_text(cell),
+    }
+}
+
 /// A spreadsheet cell as a CSV saved from it would hold it.
 fn cell_text(cell: &calamine::Data) -> String {
     use calamine::Data;
@@ -1586,6 +1742,43 @@ fn resolve_columns(path: &Path, headers: &[String], options: &ReadOptions) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_show_as_their_cell_format_does() {
+        use calamine::Data::{Float, Int, String as Text};
+        let f = |cell: calamine::Data, code: &str| {
+            NumberFormat::parse(code).map(|format| number_text(&cell, Some(&format)))
+        };
+        assert_eq!(f(Float(7.0), "000").as_deref(), Some("007"));
+        assert_eq!(f(Int(42), "00000").as_deref(), Some("00042"));
+        assert_eq!(f(Float(123456.0), "000").as_deref(), Some("123456"));
+        assert_eq!(f(Float(2.5), "0").as_deref(), Some("3"));
+        assert_eq!(f(Float(-2.5), "0").as_deref(), Some("-3"));
+        assert_eq!(f(Float(1.005), "0.00").as_deref(), Some("1.00"));
+        assert_eq!(f(Float(3.14459), "0.00").as_deref(), Some("3.14"));
+        assert_eq!(f(Float(-0.001), "0.00").as_deref(), Some("0.00"));
+        assert_eq!(f(Float(0.1234), "0.0%").as_deref(), Some("12.3%"));
+        assert_eq!(f(Float(1234567.0), "#,##0").as_deref(), Some("1,234,567"));
+        assert_eq!(f(Float(-1234.5), "#,##0.00").as_deref(), Some("-1,234.50"));
+        assert_eq!(f(Float(999.0), "#,##0").as_deref(), Some("999"));
+        assert_eq!(f(Float(0.0), "#,##0").as_deref(), Some("0"));
+        // Values a format cannot show exactly fall back to the general form; text is text.
+        assert_eq!(f(Float(1e16), "000"), Some(cell_text(&Float(1e16))));
+        assert_eq!(f(Text("7".into()), "000").as_deref(), Some("7"));
+        // Formats this does not render are not parsed.
+        for code in [
+            "General",
+            "@",
+            "0.0E+00",
+            "\"No.\"000",
+            "0;[Red]-0",
+            "0.",
+            "#",
+            "",
+        ] {
+            assert_eq!(NumberFormat::parse(code), None, "{code}");
+        }
+    }
 
     #[test]
     fn hand_edited_text_files_decode_from_utf8_gbk_or_a_bom() {

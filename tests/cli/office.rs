@@ -578,3 +578,37 @@ fn sheet_flag_on_a_csv_is_warned_about() {
     let err = env.ok_stderr(&["rank", "in.csv", "--sheet", "申报表", "-o", "out.csv"]);
     assert_contains("warning", &err, "--sheet 申报表");
 }
+
+#[test]
+fn ids_typed_as_numbers_keep_the_zeros_their_format_shows() {
+    // Staff type 编号 001, 002 … into a column formatted 000: the cells hold numbers, the
+    // sheet shows 001. The ranking must carry the ids the sheet shows, or a decisions file
+    // written against the sheet finds none of them.
+    let env = Env::new();
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    let padded = Format::new().set_num_format("000");
+    for (c, h) in ["编号", "标题", "内容"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let texts = [
+        "村里修路三公里，群众出行方便了。",
+        "社区食堂开张，老人吃上热饭。",
+    ];
+    for (i, text) in texts.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet
+            .write_number_with_format(r, 0, r as f64 + 6.0, &padded)
+            .unwrap();
+        sheet.write_string(r, 1, format!("故事{r}")).unwrap();
+        sheet.write_string(r, 2, *text).unwrap();
+    }
+    env.write("form.xlsx", wb.save_to_buffer().unwrap());
+    let ranked = Ranked::parse(&env.ok(&["rank", "form.xlsx"]));
+    let ids: BTreeSet<String> = ranked.ids().into_iter().collect();
+    assert_eq!(
+        ids,
+        BTreeSet::from(["007".to_string(), "008".to_string()]),
+        "ids as the sheet shows them"
+    );
+}
