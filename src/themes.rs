@@ -38,6 +38,10 @@ const FEEDBACK_WEIGHT: f32 = 0.5;
 /// the phrase, its parts the looser evidence, as in a sequential-dependence query).
 pub const PART_WEIGHT: f32 = 0.3;
 
+/// The largest keyword weight a themes file may give: a keyword that should count a thousand
+/// times another is a theme of its own, and larger weights only risk overflow in the sums.
+pub const MAX_KEYWORD_WEIGHT: f64 = 1000.0;
+
 /// One central-work theme.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Theme {
@@ -71,7 +75,7 @@ struct ThemeToml {
     #[serde(default)]
     keywords: Vec<String>,
     #[serde(default)]
-    weighted: BTreeMap<String, f32>,
+    weighted: BTreeMap<String, f64>,
 }
 
 impl ThemeSet {
@@ -161,13 +165,20 @@ impl ThemeSet {
                 }
             }
             for (k, &w) in &t.weighted {
-                if !(w.is_finite() && w > 0.0) {
+                if !(w > 0.0 && w <= MAX_KEYWORD_WEIGHT) {
                     let k = shorten(k);
+                    // 1e308 as written, not 309 digits.
+                    let w = if w.abs() >= 1e6 {
+                        format!("{w:e}")
+                    } else {
+                        w.to_string()
+                    };
                     return Err(err(crate::tr!(
-                        "主题“{quoted}”：关键词“{k}”的权重是 {w}，权重必须大于 0",
-                        "theme '{quoted}': keyword '{k}' has weight {w}; weights must be > 0"
+                        "主题“{quoted}”：关键词“{k}”的权重是 {w}，权重必须大于 0、不超过 {MAX_KEYWORD_WEIGHT}",
+                        "theme '{quoted}': keyword '{k}' has weight {w}; weights must be > 0 and at most {MAX_KEYWORD_WEIGHT}"
                     )));
                 }
+                let w = w as f32;
                 let k = crate::normalize::normalize(k);
                 match keywords.iter_mut().find(|(o, _)| *o == k) {
                     Some(entry) => entry.1 = w,
@@ -665,6 +676,17 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("关键词“b”的权重是 -1"), "{e}");
+        // Too large to hold as the matcher's f32 is named as written, not as inf.
+        let e = ThemeSet::parse(
+            Path::new("t.toml"),
+            "[[theme]]\nname = \"甲\"\nkeywords=[\"a\"]\nweighted = { b = 1e308 }\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("权重是 1e308，") && e.contains("不超过 1000"),
+            "{e}"
+        );
         let e = ThemeSet::parse(Path::new("t.toml"), "[[theme]\n")
             .unwrap_err()
             .to_string();
