@@ -83,8 +83,14 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 )
             })?;
             let analysis = analyzer.analyze(&train.submissions());
-            let model = fit(&train, &analysis, analyzer.themes(), label, &args.learn)?
-                .with_pick_rate(args.pick_rate);
+            let model = fit(
+                std::slice::from_ref(&train),
+                &analysis,
+                analyzer.themes(),
+                label,
+                &args.learn,
+            )?
+            .with_pick_rate(args.pick_rate);
             let t = model.training();
             let (c, per_c, ap, combiner) = (t.chosen_c, &t.cv_ap_per_c, t.cv_ap, model.combiner());
             eprintln!(
@@ -226,7 +232,7 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
         };
         let (train, test) = (part(&train_rows), part(&test_rows));
         let model = fit(
-            &train,
+            std::slice::from_ref(&train),
             &analysis.subset(&train_rows),
             analyzer.themes(),
             label,

@@ -215,6 +215,16 @@ impl InputArgs {
             .collect()
     }
 
+    /// [`InputArgs::paths`] for several input files.
+    fn paths_of<'a>(&'a self, inputs: &'a [PathBuf]) -> Vec<&'a Path> {
+        inputs
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(self.themes.as_deref())
+            .chain(self.dict.as_deref())
+            .collect()
+    }
+
     fn overrides(&self) -> ColumnOverrides {
         ColumnOverrides {
             id: self.id_col.clone(),
@@ -272,15 +282,25 @@ impl InputArgs {
     /// core. Errors come in the order the three had when they ran one after the other: the
     /// file, then the themes file, then the dictionary. The themes are the analyzer's.
     fn read_with_analyzer(&self, path: &Path) -> Result<(Batch, Analyzer)> {
-        let (batch, analyzer) = std::thread::scope(|scope| {
+        let (mut batches, analyzer) = self.read_all_with_analyzer(std::slice::from_ref(&path))?;
+        Ok((batches.remove(0), analyzer))
+    }
+
+    /// [`InputArgs::read_with_analyzer`] for several files, read one after the other (in the
+    /// order given) while the dictionary builds.
+    fn read_all_with_analyzer(&self, paths: &[&Path]) -> Result<(Vec<Batch>, Analyzer)> {
+        let (batches, analyzer) = std::thread::scope(|scope| {
             let analyzer = scope.spawn(|| self.analyzer(&self.theme_set()?));
-            let batch = self.read(path);
+            let batches = paths
+                .iter()
+                .map(|p| self.read(p))
+                .collect::<Result<Vec<Batch>>>();
             let analyzer = analyzer
                 .join()
                 .expect("building the analyzer does not panic");
-            (batch, analyzer)
+            (batches, analyzer)
         });
-        Ok((batch?, analyzer?))
+        Ok((batches?, analyzer?))
     }
 }
 

@@ -16,11 +16,13 @@ use super::{InputArgs, LearnArgs};
 /// The model file written when `-o` is not given.
 pub const DEFAULT_MODEL: &str = "models/xuanti-model.json";
 
-/// Train a selection model from a past round's CSV.
+/// Train a selection model from past rounds' files.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Past submissions (CSV, UTF-8 or GBK) with a picked/not-picked column.
-    input: PathBuf,
+    /// Past submissions (CSV, UTF-8 or GBK, or a workbook) with a picked/not-picked column;
+    /// several files (one per round, oldest first) are learned from together.
+    #[arg(required = true, num_args = 1.., value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
     /// The picked column: 入选/不入选, 是/否, 1/0, √/×, true/false, yes/no, Y/N.
     #[arg(long, value_name = "COL")]
     label: String,
@@ -54,15 +56,19 @@ pub fn run(args: TrainArgs) -> Result<()> {
             )
         })?;
     }
-    let inputs = args.input_args.paths(&args.input);
+    let inputs = args.input_args.paths_of(&args.inputs);
     xuanti::write::check_outputs(&[args.output.as_path()], &inputs)?;
-    let (mut batch, analyzer) = args.input_args.read_with_analyzer(&args.input)?;
+    let files: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
+    let (mut batches, analyzer) = args.input_args.read_all_with_analyzer(&files)?;
     if let Some(how) = args.unmarked {
         let how = match how {
             UnmarkedArg::Skip => Unmarked::Skip,
             UnmarkedArg::Reject => Unmarked::Reject,
         };
-        let n = batch.resolve_unmarked(&args.label, how)?;
+        let mut n = 0;
+        for batch in &mut batches {
+            n += batch.resolve_unmarked(&args.label, how)?;
+        }
         if n > 0 {
             super::note(match how {
                 Unmarked::Skip => tr!(
@@ -80,13 +86,14 @@ pub fn run(args: TrainArgs) -> Result<()> {
     }
     // Keyword themes and criteria are computed only when the combiner uses them.
     let options = args.learn.options()?;
+    let submissions: Vec<_> = batches.iter().flat_map(Batch::submissions).collect();
     let analysis = if options.use_criteria || options.use_themes {
-        analyzer.analyze(&batch.submissions())
+        analyzer.analyze(&submissions)
     } else {
-        analyzer.segment(&batch.submissions())
+        analyzer.segment(&submissions)
     };
     let model = fit(
-        &batch,
+        &batches,
         &analysis,
         analyzer.themes(),
         &args.label,
@@ -113,42 +120,51 @@ pub fn run(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-/// Trains a model on `batch`, whose rows `analysis` holds in the same order (shared with
-/// `eval`).
+/// Trains a model on `batches` (one file or several, in order), whose rows `analysis` holds in
+/// the same order (shared with `eval`).
 pub fn fit(
-    batch: &Batch,
+    batches: &[Batch],
     analysis: &Analysis,
     themes: &ThemeSet,
     label: &str,
     learn: &LearnArgs,
 ) -> Result<SelectionModel> {
     let options = learn.options()?;
-    let labels = batch.labels(label)?;
-    // Years drive temporal validation whenever the file has a date column; --recency needs one.
-    // A date column that is there but unreadable is an error, not a silent fallback.
-    let years = years(
-        batch,
+    let mut labels = Vec::new();
+    for batch in batches {
+        labels.extend(batch.labels(label)?);
+    }
+    // Years drive temporal validation whenever the files have a date column; --recency needs
+    // one. A date column that is there but unreadable is an error, not a silent fallback.
+    let years = rounds(
+        batches,
         learn.date_col.as_deref(),
         options.recency_half_life.is_some(),
     )?;
     let theme_labels = match &learn.themes_col {
-        Some(col) => Some(
-            batch
-                .cells(col)?
-                .into_iter()
-                .map(split_themes)
-                .collect::<Vec<_>>(),
-        ),
+        Some(col) => {
+            let mut all = Vec::new();
+            for batch in batches {
+                all.extend(batch.cells(col)?.into_iter().map(split_themes));
+            }
+            Some(all)
+        }
         None => None,
     };
     let set = analysis.training_set(&labels, years.as_deref(), theme_labels.as_deref());
+    let paths: Vec<&Path> = batches.iter().map(|b| b.path.as_path()).collect();
+    let source = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     let info = (
-        fingerprint(&batch.path, label)?,
-        batch.path.display().to_string(),
+        fingerprint(&paths, label)?,
+        source.clone(),
         label.to_string(),
         learn.themes_col.clone(),
     );
-    let model = SelectionModel::train(&set, &options, themes, info, &batch.path)?;
+    let model = SelectionModel::train(&set, &options, themes, info, Path::new(&source))?;
     if let Some(labels) = &theme_labels {
         // Labels too rare to learn are named, so that a typo (农村 “五治” for 农村“五治”) shows.
         let mut rare: Vec<&str> = Vec::new();
@@ -180,6 +196,42 @@ pub fn split_themes(cell: &str) -> Option<Vec<String>> {
         .map(str::to_string)
         .collect();
     (!labels.is_empty()).then_some(labels)
+}
+
+/// Each row's year over several files: from their date columns when every file has one; the
+/// file's place in the list (0, 1, 2, … oldest first) when none has one and there are several
+/// (each file is a round); `None` for one file without dates (unless `required`). Files with
+/// and without dates mixed are an error: their years and rounds cannot be ordered together.
+fn rounds(batches: &[Batch], col: Option<&str>, required: bool) -> Result<Option<Vec<f32>>> {
+    if let [batch] = batches {
+        return years(batch, col, required);
+    }
+    let per_file = batches
+        .iter()
+        .map(|b| years(b, col, false))
+        .collect::<Result<Vec<_>>>()?;
+    if per_file.iter().all(Option::is_some) {
+        return Ok(Some(per_file.into_iter().flatten().flatten().collect()));
+    }
+    if let Some((with, without)) = per_file
+        .iter()
+        .position(Option::is_some)
+        .zip(per_file.iter().position(Option::is_none))
+    {
+        anyhow::bail!(tr!(
+            "{} 有日期列而 {} 没有：几个文件要么都有 date/日期/year/年份 列，要么都没有（那时按文件顺序当作一轮一轮，先旧后新）",
+            "{} has a date column and {} has none: either every file has a date/日期/year/年份 column or none has (then each file is a round, oldest first)",
+            batches[with].path.display(),
+            batches[without].path.display()
+        ));
+    }
+    Ok(Some(
+        batches
+            .iter()
+            .enumerate()
+            .flat_map(|(round, b)| std::iter::repeat_n(round as f32, b.rows.len()))
+            .collect(),
+    ))
 }
 
 /// Each row's year from the date column (`--date-col`, else date/日期/year/年份); `None` when
@@ -237,11 +289,15 @@ fn leading_year(cell: &str) -> Option<f32> {
     })
 }
 
-fn fingerprint(path: &Path, label: &str) -> Result<String> {
-    let bytes = std::fs::read(path)
-        .with_context(|| tr!("无法读取 {}", "cannot read {}", path.display()))?;
+/// The training files' digest (one file: the digest of its bytes and the label, as before
+/// several files could be given).
+fn fingerprint(paths: &[&Path], label: &str) -> Result<String> {
     let mut h = Sha256::new();
-    h.update(&bytes);
+    for path in paths {
+        let bytes = std::fs::read(path)
+            .with_context(|| tr!("无法读取 {}", "cannot read {}", path.display()))?;
+        h.update(&bytes);
+    }
     h.update(label.as_bytes());
     Ok(format!("sha256:{:x}", h.finalize()))
 }

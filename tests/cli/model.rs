@@ -493,3 +493,88 @@ fn theme_labels_too_rare_to_learn_are_named() {
         assert!(!err.contains(&format!("没有学：{learned}")), "{err}");
     }
 }
+
+/// [`PAST`]'s header and the data rows `keep` selects, as a file of its own.
+fn past_rows(keep: impl Fn(usize) -> bool) -> String {
+    let mut lines = PAST.lines();
+    let header = lines.next().unwrap();
+    std::iter::once(header)
+        .chain(lines.enumerate().filter(|(i, _)| keep(*i)).map(|(_, l)| l))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// Round `r` of four: three picks and three other rows of [`PAST`].
+fn round(r: usize) -> String {
+    past_rows(|i| i / 3 == r || i / 3 == r + 4)
+}
+
+#[test]
+fn several_rounds_train_the_same_model_as_one_file_holding_them_all() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    env.write("r1.csv", past_rows(|i| i % 2 == 0));
+    env.write("r2.csv", past_rows(|i| i % 2 == 1));
+    let both: String = past_rows(|i| i % 2 == 0)
+        + &past_rows(|i| i % 2 == 1)
+            .lines()
+            .skip(1)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>();
+    env.write("both.csv", both);
+    env.ok(&[
+        "train", "r1.csv", "r2.csv", "--label", "入选", "-o", "m2.json",
+    ]);
+    env.ok(&["train", "both.csv", "--label", "入选", "-o", "m1.json"]);
+    assert_same(
+        "ranking with the model of two files and of one",
+        env.ok(&["rank", "in.csv", "--model", "m1.json"]),
+        env.ok(&["rank", "in.csv", "--model", "m2.json"]),
+    );
+    // The model names every file it learned from.
+    assert_contains("model", &env.read("m2.json"), "r1.csv, r2.csv");
+}
+
+#[test]
+fn rounds_without_dates_are_ordered_as_given_for_validation_and_recency() {
+    let env = Env::new();
+    for r in 0..4 {
+        env.write(&format!("r{r}.csv"), round(r));
+    }
+    let files = ["r0.csv", "r1.csv", "r2.csv", "r3.csv"];
+    let mut args = vec!["--lang", "en", "train"];
+    args.extend(files);
+    args.extend(["--label", "入选", "--recency", "1", "-o", "m.json"]);
+    // One file without dates cannot be weighted by recency (see above); four rounds can, and
+    // the newest two are held out for validation as the newest years would be.
+    let err = env.ok_stderr(&args);
+    assert_contains("stderr", &err, "temporal (newest years held out)");
+    assert!(env.exists("m.json"));
+}
+
+#[test]
+fn files_with_and_without_a_date_column_together_are_an_error_naming_both() {
+    let env = Env::new();
+    let dated: String = round(0)
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l},日期\n"),
+            _ => format!("{l},2021-05-01\n"),
+        })
+        .collect();
+    env.write("dated.csv", dated);
+    env.write("undated.csv", round(1));
+    let err = env.fails(&[
+        "train",
+        "dated.csv",
+        "undated.csv",
+        "--label",
+        "入选",
+        "-o",
+        "m.json",
+    ]);
+    assert_contains("stderr", &err, "dated.csv");
+    assert_contains("stderr", &err, "undated.csv");
+    assert!(!env.exists("m.json"));
+}
