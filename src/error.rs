@@ -130,6 +130,11 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// One input file is given twice (`rank a.csv a.csv`).
+    SameInput {
+        /// The file, as given the second time.
+        path: PathBuf,
+    },
 }
 
 impl std::fmt::Display for Error {
@@ -255,6 +260,17 @@ impl std::fmt::Display for Error {
                     write!(f, "{path}: two outputs of this run name the same file")
                 } else {
                     write!(f, "{path}：本次运行的两个输出指向同一个文件，请分别指定")
+                }
+            }
+            Error::SameInput { path } => {
+                let path = path.display();
+                if en {
+                    write!(
+                        f,
+                        "{path}: this file is given twice; its rows would count twice"
+                    )
+                } else {
+                    write!(f, "{path}：这个文件给了两次，它的行会重复计算")
                 }
             }
         }

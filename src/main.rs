@@ -19,6 +19,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             Some(
                 xuanti::Error::OverwriteInput { .. }
                     | xuanti::Error::SameOutput { .. }
+                    | xuanti::Error::SameInput { .. }
                     | xuanti::Error::NoSuchColumn { .. }
                     | xuanti::Error::Exists { .. }
             )

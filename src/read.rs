@@ -211,6 +211,19 @@ enum Source {
         /// The row of each record, counted as the text is decoded.
         rows: Arc<Mutex<RowCounter>>,
     },
+    /// Several files read one after the other as one batch (`rank A.xlsx B.xlsx`).
+    Many {
+        readers: Vec<BatchReader>,
+        /// Per file: the batch column of each of its columns.
+        maps: Vec<Vec<usize>>,
+        /// The file being read.
+        current: usize,
+        /// The batch's synthetic `file` column (each row's file name), if it has one.
+        file_column: Option<usize>,
+        /// The file each id was first seen in (by hash), and the ids seen in two files.
+        id_files: rustc_hash::FxHashMap<u64, usize>,
+        shared_ids: (usize, Vec<String>),
+    },
     /// A worksheet, read whole: each row's number in the sheet (1-based) and its cells.
     Sheet {
         /// The sheet's name.
@@ -489,6 +502,10 @@ impl BatchReader {
 
     /// One line for stderr: the encoding and delimiter used, or the sheet read.
     pub fn describe(&self) -> String {
+        if let Source::Many { readers, .. } = &self.source {
+            let parts: Vec<String> = readers.iter().map(BatchReader::describe).collect();
+            return parts.join(&crate::tr!("；", "; "));
+        }
         if let Source::Sheet {
             name, header_row, ..
         } = &self.source
@@ -520,6 +537,77 @@ impl BatchReader {
 
     /// Up to `max` more data rows (blank rows skipped); empty at the end of the file.
     pub fn next_rows(&mut self, max: usize) -> Result<Vec<Row>> {
+        if let Source::Many {
+            readers,
+            maps,
+            current,
+            file_column,
+            id_files,
+            shared_ids,
+        } = &mut self.source
+        {
+            let width = self.headers.len();
+            let mut rows = Vec::new();
+            while rows.len() < max && *current < readers.len() {
+                let file = *current;
+                let reader = &mut readers[file];
+                let got = reader.next_rows(max - rows.len())?;
+                self.warnings.extend(reader.take_warnings());
+                if got.is_empty() {
+                    *current += 1;
+                    if *current == readers.len() && shared_ids.0 > 0 {
+                        // Townships number their own rows (1, 2, 3 …): the same id in two files
+                        // is two stories, but a decisions file keyed by id cannot tell them apart.
+                        let (n, shown) = (shared_ids.0, shared_ids.1.join("、"));
+                        self.warnings.push(crate::tr!(
+                            "有 {n} 个编号在不止一个文件里出现（{shown}）：它们是不同的材料，都保留；--decisions-file 按编号分不开它们，请用 --decisions 列",
+                            "{n} id(s) appear in more than one file ({shown}): they are different submissions and all are kept; a --decisions-file cannot tell them apart by id, use a --decisions column",
+                        ));
+                    }
+                    continue;
+                }
+                if let Some(id_col) = reader.columns.id {
+                    for row in &got {
+                        let id = row.cells.get(id_col).map_or("", |c| c.trim());
+                        if id.is_empty() {
+                            continue;
+                        }
+                        let mut h = rustc_hash::FxHasher::default();
+                        std::hash::Hash::hash(id, &mut h);
+                        let first = *id_files
+                            .entry(std::hash::Hasher::finish(&h))
+                            .or_insert(file);
+                        if first != file {
+                            shared_ids.0 += 1;
+                            if shared_ids.1.len() < 5 {
+                                shared_ids.1.push(shorten(id).into_owned());
+                            }
+                        }
+                    }
+                }
+                let name = readers[file]
+                    .path
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                for row in got {
+                    let mut cells = vec![String::new(); width];
+                    for (c, cell) in row.cells.into_iter().enumerate() {
+                        if let Some(&to) = maps[file].get(c) {
+                            cells[to] = cell;
+                        }
+                    }
+                    if let Some(f) = *file_column {
+                        cells[f] = name.clone();
+                    }
+                    rows.push(Row {
+                        line: row.line,
+                        cells,
+                        file,
+                    });
+                }
+            }
+            return Ok(rows);
+        }
         let mut rows = Vec::new();
         let width = self.headers.len();
         while rows.len() < max {
@@ -557,6 +645,7 @@ impl BatchReader {
                     }
                     None => break,
                 },
+                Source::Many { .. } => unreachable!("several files are read above"),
             };
             // Spreadsheets pad rows with empty trailing cells: those are not data.
             while cells.len() > width && cells.last().is_some_and(|c| c.trim().is_empty()) {
@@ -564,7 +653,7 @@ impl BatchReader {
             }
             let open_quote = match &self.source {
                 Source::Csv { rows, .. } => lock(rows).unclosed == Some(line),
-                Source::Sheet { .. } => false,
+                Source::Sheet { .. } | Source::Many { .. } => false,
             };
             if let Some(problem) = row_problem(line, &cells, width, open_quote) {
                 let message = problem.to_string();
@@ -592,7 +681,11 @@ impl BatchReader {
                     message: format!("{message}{advice}"),
                 });
             }
-            let row = Row { line, cells };
+            let row = Row {
+                line,
+                cells,
+                file: 0,
+            };
             if let Some(id) = self.columns.id.map(|i| row.cells[i].trim()) {
                 if !id.is_empty() {
                     let mut h = rustc_hash::FxHasher::default();
@@ -624,7 +717,132 @@ impl BatchReader {
     /// How far the reading is: bytes of a CSV file (or rows of a sheet) consumed so far,
     /// and the total when known (not for a stream).
     pub fn progress(&self) -> (u64, Option<u64>) {
+        if let Source::Many { readers, .. } = &self.source {
+            let parts: Vec<(u64, Option<u64>)> = readers.iter().map(|r| r.progress()).collect();
+            let done = parts.iter().map(|p| p.0).sum();
+            let total = parts.iter().map(|p| p.1).sum::<Option<u64>>();
+            return (done, total);
+        }
         (self.consumed.load(Ordering::Relaxed), self.total)
+    }
+
+    /// The file `row` came from.
+    pub fn path_of(&self, row: &Row) -> &Path {
+        match &self.source {
+            Source::Many { readers, .. } => readers
+                .get(row.file)
+                .map_or(self.path.as_path(), |r| r.path.as_path()),
+            _ => &self.path,
+        }
+    }
+
+    /// Opens several files as one batch, read one after the other in the order given (one
+    /// file: [`BatchReader::open`]). Each file finds its own role columns, which are then one
+    /// column of the batch (one file's 标题 and another's 题目 are the batch's title); other
+    /// columns are matched by name, in the order first seen; a cell a file does not have is
+    /// empty. A `file` column names each row's file, and is the reporting unit when no file
+    /// has a unit column.
+    pub fn open_all(paths: &[PathBuf], options: impl Into<ReadOptions>) -> Result<BatchReader> {
+        let options = options.into();
+        if let [path] = paths {
+            return BatchReader::open(path, options);
+        }
+        let readers = paths
+            .iter()
+            .map(|p| BatchReader::open(p, options.clone()))
+            .collect::<Result<Vec<BatchReader>>>()?;
+        let mut headers: Vec<String> = Vec::new();
+        let mut columns = Columns {
+            id: None,
+            title: None,
+            unit: None,
+            text: None,
+        };
+        let mut maps = Vec::new();
+        for r in &readers {
+            let roles = [
+                (r.columns.id, &mut columns.id),
+                (r.columns.title, &mut columns.title),
+                (r.columns.unit, &mut columns.unit),
+                (r.columns.text, &mut columns.text),
+            ];
+            let mut map = vec![usize::MAX; r.headers.len()];
+            for (own, batch) in roles {
+                if let Some(c) = own {
+                    let to = *batch.get_or_insert_with(|| {
+                        headers.push(r.headers[c].clone());
+                        headers.len() - 1
+                    });
+                    map[c] = to;
+                }
+            }
+            for (c, h) in r.headers.iter().enumerate() {
+                if map[c] != usize::MAX {
+                    continue;
+                }
+                // A column named like one of the batch's own role columns, or already taken
+                // by this file, gets a place of its own.
+                let taken = |i: usize| {
+                    [columns.id, columns.title, columns.unit, columns.text].contains(&Some(i))
+                        || map.contains(&i)
+                };
+                map[c] = match headers.iter().position(|o| o == h).filter(|&i| !taken(i)) {
+                    Some(i) => i,
+                    None => {
+                        headers.push(h.clone());
+                        headers.len() - 1
+                    }
+                };
+            }
+            maps.push(map);
+        }
+        let file_column = (!headers.iter().any(|h| h == "file")).then(|| {
+            headers.push("file".to_string());
+            headers.len() - 1
+        });
+        if columns.unit.is_none() {
+            columns.unit = file_column;
+        }
+        let mut warnings = Vec::new();
+        for r in &readers {
+            let missing: Vec<&str> = [
+                ("title", columns.title, r.columns.title),
+                ("text", columns.text, r.columns.text),
+            ]
+            .iter()
+            .filter(|(_, batch, own)| batch.is_some() && own.is_none())
+            .map(|(name, _, _)| *name)
+            .collect();
+            if !missing.is_empty() {
+                warnings.push(crate::tr!(
+                    "{}：没有 {} 列，这些单元格按空白处理",
+                    "{}: no {} column; those cells are taken as empty",
+                    r.path.display(),
+                    missing.join("/")
+                ));
+            }
+        }
+        let first = &readers[0];
+        Ok(BatchReader {
+            path: first.path.clone(),
+            headers,
+            columns,
+            encoding: first.encoding,
+            delimiter: first.delimiter,
+            consumed: Arc::new(AtomicU64::new(0)),
+            total: None,
+            skip_bad_rows: options.skip_bad_rows,
+            ids: IdLines::default(),
+            warnings,
+            source: Source::Many {
+                readers,
+                maps,
+                current: 0,
+                file_column,
+                id_files: Default::default(),
+                shared_ids: (0, Vec::new()),
+            },
+        })
     }
 
     /// Warnings gathered since the last call (duplicate ids and header names, skipped
@@ -1287,6 +1505,9 @@ pub struct Row {
     pub line: u64,
     /// The cells, one per header column.
     pub cells: Vec<String>,
+    /// Which of the reader's files it is from (0 for a single file): see
+    /// [`BatchReader::path_of`].
+    pub file: usize,
 }
 
 /// A submission: the parts of a row the later stages read.

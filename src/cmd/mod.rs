@@ -215,6 +215,20 @@ impl InputArgs {
             .collect()
     }
 
+    /// Refuses a file given twice among several inputs (any spelling of it): its rows would be
+    /// ranked or learned twice.
+    fn distinct(&self, inputs: &[PathBuf]) -> Result<()> {
+        let mut seen: Vec<PathBuf> = Vec::new();
+        for p in inputs {
+            let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            if seen.contains(&key) {
+                return Err(xuanti::Error::SameInput { path: p.clone() }.into());
+            }
+            seen.push(key);
+        }
+        Ok(())
+    }
+
     /// [`InputArgs::paths`] for several input files.
     fn paths_of<'a>(&'a self, inputs: &'a [PathBuf]) -> Vec<&'a Path> {
         inputs

@@ -22,8 +22,10 @@ use super::InputArgs;
 /// Rank a batch of submissions.
 #[derive(Debug, Args)]
 pub struct RankArgs {
-    /// Submissions to rank (CSV, UTF-8 or GBK, with a header).
-    input: PathBuf,
+    /// Submissions to rank (CSV, UTF-8 or GBK, with a header, or a workbook); several files
+    /// (one per township or department) are ranked together as one batch.
+    #[arg(required = true, num_args = 1.., value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
     /// Trained model file (`xuanti train`); without it the cold-start score is used.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
@@ -199,7 +201,8 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         args.output = None;
     }
     // Every output is checked against every input before any work is done.
-    let mut inputs = args.input_args.paths(&args.input);
+    args.input_args.distinct(&args.inputs)?;
+    let mut inputs = args.input_args.paths_of(&args.inputs);
     inputs.extend(args.model.as_deref());
     inputs.extend(args.decisions_file.as_deref());
     let outputs: Vec<&std::path::Path> = args
@@ -209,7 +212,7 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         .chain(args.report.as_deref())
         .collect();
     xuanti::write::check_outputs(&outputs, &inputs)?;
-    let mut reader = BatchReader::open(&args.input, args.input_args.read_options())
+    let mut reader = BatchReader::open_all(&args.inputs, args.input_args.read_options())
         .context(super::read_failed())?;
     let started = std::time::Instant::now();
     super::note(reader.describe());
@@ -265,7 +268,7 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         super::warn(&[xuanti::tr!(
             "--per-unit 没有起作用：{} 里没有报送单位列（unit/报送单位/单位/申报单位，或用 --unit-col 指定）",
             "--per-unit has no effect: {} has no reporting-unit column (unit/报送单位/单位/申报单位, or name it with --unit-col)",
-            args.input.display()
+            args.inputs[0].display()
         )]);
     }
     // Ids of the decisions file found in the batch (the others are reported).
@@ -323,7 +326,7 @@ pub fn run(mut args: RankArgs) -> Result<()> {
                     let value = row.cells.get(c).map_or("", |v| v.as_str());
                     Decision::parse(value).map_err(|_| {
                         anyhow::Error::new(xuanti::Error::BadValue {
-                            path: args.input.clone(),
+                            path: reader.path_of(row).to_path_buf(),
                             row: row.line,
                             column: reader.headers[c].clone(),
                             value: value.to_string(),
@@ -568,7 +571,7 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         fields.insert(4, original);
         std::io::Result::Ok(fields)
     };
-    let mut inputs = vec![args.input.as_path()];
+    let mut inputs: Vec<&std::path::Path> = args.inputs.iter().map(PathBuf::as_path).collect();
     if let Some(m) = &args.model {
         inputs.push(m.as_path());
     }
@@ -622,8 +625,21 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         if let Some(o) = &args.output {
             report_inputs.push(o.as_path());
         }
+        // The page is headed by the file ranked, or the names of the files ranked together.
+        let source: Vec<String> = args
+            .inputs
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
+            })
+            .collect();
         report
-            .write(path, &report_inputs, &args.input)
+            .write(
+                path,
+                &report_inputs,
+                std::path::Path::new(&source.join("、")),
+            )
             .context(xuanti::tr!("无法写出报告", "cannot write the report"))?;
         super::note(xuanti::tr!(
             "报告已写到 {}",

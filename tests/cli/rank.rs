@@ -281,3 +281,128 @@ fn output_dash_is_standard_output() {
     assert!(!env.exists("-"), "a file named - was written");
     assert_same("stdout", env.ok(&["rank", "in.csv"]), dash);
 }
+
+/// [`SUBMISSIONS`]' data rows `rows` as another township would write them: columns in another
+/// order, 题目 for 标题, no unit column.
+fn other_township(rows: std::ops::Range<usize>) -> String {
+    std::iter::once("内容,编号,题目".to_string())
+        .chain(
+            SUBMISSIONS.lines().skip(1).collect::<Vec<_>>()[rows]
+                .iter()
+                .map(|l| {
+                    let c: Vec<&str> = l.splitn(4, ',').collect();
+                    format!("{},{},{}", c[3], c[0], c[1])
+                }),
+        )
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// [`SUBMISSIONS`] cut in two: the first `n` data rows as they are, the rest as
+/// [`other_township`] writes them.
+fn two_townships(n: usize) -> (String, String) {
+    let first: String = SUBMISSIONS
+        .lines()
+        .take(n + 1)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let rows = SUBMISSIONS.lines().count() - 1;
+    (first, other_township(n..rows))
+}
+
+#[test]
+fn several_files_rank_as_one_batch_and_say_which_file_each_row_is_from() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let (first, second) = two_townships(7);
+    env.write("甲镇.csv", first);
+    env.write("乙镇.csv", second);
+    let one = Ranked::parse(&env.ok(&["rank", "in.csv"]));
+    let two = Ranked::parse(&env.ok(&["rank", "甲镇.csv", "乙镇.csv"]));
+    // The same batch: the same order and scores, whatever each file calls its columns.
+    assert_same("ids in order", one.ids(), two.ids());
+    assert_same("scores", one.column("score"), two.column("score"));
+    assert_same("titles", one.column("标题"), two.column("标题"));
+    let first_ids: Vec<String> = SUBMISSIONS
+        .lines()
+        .skip(1)
+        .take(7)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    for (id, file) in two.ids().iter().zip(two.column("file")) {
+        let expected = if first_ids.contains(id) {
+            "甲镇.csv"
+        } else {
+            "乙镇.csv"
+        };
+        assert_eq!(file, expected, "row {id}");
+    }
+    // The second file has no unit column: its rows' unit cells are empty.
+    let units: Vec<String> = two.column("报送单位");
+    let empty = units.iter().filter(|u| u.is_empty()).count();
+    assert_same(
+        "rows without a unit",
+        SUBMISSIONS.lines().count() - 1 - 7,
+        empty,
+    );
+}
+
+#[test]
+fn files_without_a_unit_column_are_their_own_units() {
+    let env = Env::new();
+    let rows = SUBMISSIONS.lines().count() - 1;
+    env.write("乙镇.csv", other_township(0..7));
+    env.write("丙镇.csv", other_township(7..rows));
+    let short = Ranked::parse(&env.ok(&["rank", "乙镇.csv", "丙镇.csv", "--per-unit", "1"]));
+    let mut files = short.column("file");
+    files.sort();
+    assert_same(
+        "one row per file",
+        vec!["丙镇.csv".to_string(), "乙镇.csv".to_string()],
+        files,
+    );
+}
+
+#[test]
+fn a_bad_cell_in_the_second_file_names_that_file_and_its_row() {
+    let env = Env::new();
+    let (first, second) = two_townships(7);
+    let with = |text: &str, bad_row: Option<usize>| -> String {
+        text.lines()
+            .enumerate()
+            .map(|(i, l)| match (i, bad_row) {
+                (0, _) => format!("{l},决定\n"),
+                (i, Some(b)) if i == b => format!("{l},也许\n"),
+                _ => format!("{l},\n"),
+            })
+            .collect()
+    };
+    env.write("甲镇.csv", with(&first, None));
+    env.write("乙镇.csv", with(&second, Some(3)));
+    let err = env.fails(&["rank", "甲镇.csv", "乙镇.csv", "--decisions", "决定"]);
+    assert_contains("stderr", &err, "乙镇.csv");
+    assert_contains("stderr", &err, "第 4 行");
+    assert_contains("stderr", &err, "也许");
+    let error = err.lines().find(|l| l.contains("错误")).unwrap_or_default();
+    assert!(!error.contains("甲镇.csv"), "{err}");
+}
+
+#[test]
+fn a_file_given_twice_is_refused_and_ids_shared_by_two_files_are_warned_about() {
+    let env = Env::new();
+    let (first, _) = two_townships(7);
+    env.write("甲镇.csv", &first);
+    let err = env.fails_usage(&["rank", "甲镇.csv", "./甲镇.csv", "-o", "out.csv"]);
+    assert_contains("stderr", &err, "甲镇.csv");
+    assert!(!env.exists("out.csv"));
+    // Another township numbers its rows the same way: both rows are kept, and the warning
+    // says a decisions file keyed by id cannot tell them apart.
+    env.write("乙镇.csv", other_township(0..3));
+    let err = env.ok_stderr(&["rank", "甲镇.csv", "乙镇.csv", "-o", "out.csv"]);
+    assert_same(
+        "rows",
+        7 + 3,
+        Ranked::parse(&env.read("out.csv")).rows.len(),
+    );
+    assert_contains("stderr", &err, "3 个编号在不止一个文件里出现");
+}
