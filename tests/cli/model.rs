@@ -493,3 +493,64 @@ fn theme_labels_too_rare_to_learn_are_named() {
         assert!(!err.contains(&format!("没有学：{learned}")), "{err}");
     }
 }
+
+/// [`PAST`] with a 年份 column: `year(i)` for the i-th data row (P01 is 1; P01–P12 are the
+/// picks, P13–P24 the rejects).
+fn past_with_years(year: impl Fn(usize) -> u32) -> String {
+    PAST.lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l},年份\n"),
+            _ => format!("{l},{}\n", year(i)),
+        })
+        .collect()
+}
+
+#[test]
+fn newest_years_holding_only_picks_do_not_give_a_model_that_scores_every_row_alike() {
+    // A past-rounds file whose newest rounds list only their picks. Validating on those years
+    // alone scored nothing but picks: AP 1.000, and a combiner fitted on one class that gave
+    // every submission the same probability (0.9999), so the ranking was the file's order.
+    // With --recency, the held-out rows kept by weight were the newest year's picks alone.
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let spread = |i: usize| 2019 + (i % 3) as u32;
+    env.write(
+        "two.csv",
+        past_with_years(|i| match i {
+            7..=9 => 2022,
+            10..=12 => 2023,
+            _ => spread(i),
+        }),
+    );
+    env.write(
+        "one.csv",
+        past_with_years(|i| match i {
+            10..=12 => 2023,
+            _ => 2019 + (i % 4) as u32,
+        }),
+    );
+    for (file, extra) in [("two.csv", &[][..]), ("one.csv", &["--recency", "0.2"][..])] {
+        let args = [&["train", file, "--label", "入选", "-o", "m.json"][..], extra].concat();
+        env.ok(&args);
+        let model: serde_json::Value = serde_json::from_str(&env.read("m.json")).unwrap();
+        let coef = &model["stacker"]["coef"];
+        assert!(
+            coef.as_array().unwrap().iter().any(|c| c.as_f64() != Some(0.0)),
+            "{file}: the combiner learned nothing: {coef}"
+        );
+        let ranked = Ranked::parse(&env.ok(&[
+            "rank",
+            "in.csv",
+            "--model",
+            "m.json",
+            "--pick-rate",
+            "off",
+        ]));
+        let scores = ranked.score_by_id();
+        assert!(
+            scores["S02"] != scores["N04"],
+            "{file}: a strong story and a notice scored alike: {scores:?}"
+        );
+    }
+}
