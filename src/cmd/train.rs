@@ -150,12 +150,37 @@ pub fn fit(
     );
     let model = SelectionModel::train(&set, &options, themes, info, &batch.path)?;
     if let Some(labels) = &theme_labels {
-        // Labels too rare to learn are named, so that a typo (农村 “五治” for 农村“五治”) shows.
-        let mut rare: Vec<&str> = Vec::new();
+        // Labels too rare to learn are named, so that a typo (农村 “五治” for 农村“五治”) shows;
+        // so is a label on every labelled row, which has nothing to be told apart from.
+        let labelled = labels.iter().flatten().count();
+        let on_rows = |l: &str| {
+            labels
+                .iter()
+                .flatten()
+                .filter(|ls| ls.iter().any(|x| x == l))
+                .count()
+        };
+        let (mut rare, mut everywhere): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
         for l in labels.iter().flatten().flatten() {
-            if !rare.contains(&l.as_str()) && !model.theme_models().iter().any(|t| t.name == *l) {
+            if rare.contains(&l.as_str())
+                || everywhere.contains(&l.as_str())
+                || model.theme_models().iter().any(|t| t.name == *l)
+            {
+                continue;
+            }
+            if on_rows(l) == labelled {
+                everywhere.push(l);
+            } else {
                 rare.push(l);
             }
+        }
+        if !everywhere.is_empty() {
+            let joined = everywhere.join("、");
+            let shown = xuanti::error::shorten(&joined);
+            super::note(tr!(
+                "主题标签 {shown} 出现在每个有主题的行（共 {labelled} 行）上，没有可以区分的，没有学",
+                "theme label(s) {shown} on every row with a themes cell ({labelled} rows) have nothing to be told apart from; not learned"
+            ));
         }
         if !rare.is_empty() {
             let n = rare.len();
@@ -171,10 +196,11 @@ pub fn fit(
     Ok(model)
 }
 
-/// `;`-separated theme labels; an empty cell is "unlabelled for themes".
+/// Theme labels separated by `;`, or as staff type a list in Excel or WPS: `；`, `、`, `，` or
+/// `,`; an empty cell is "unlabelled for themes".
 pub fn split_themes(cell: &str) -> Option<Vec<String>> {
     let labels: Vec<String> = cell
-        .split([';', '；'])
+        .split([';', '；', '、', '，', ','])
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
@@ -264,5 +290,15 @@ mod tests {
             Some(vec!["乡村振兴".into(), "民生".into()])
         );
         assert_eq!(split_themes("  "), None);
+        // A list typed as Chinese text: 、 and commas separate too.
+        assert_eq!(
+            split_themes("乡村振兴、民生，生态,红色；"),
+            Some(vec![
+                "乡村振兴".into(),
+                "民生".into(),
+                "生态".into(),
+                "红色".into()
+            ])
+        );
     }
 }

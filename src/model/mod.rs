@@ -1066,7 +1066,9 @@ fn train_themes(
             .map(|&r| labels[r].as_deref().unwrap_or_default().contains(&name))
             .collect();
         let positives = y.iter().filter(|&&v| v).count();
-        if positives < options.min_theme_positives {
+        // A label on every labelled row has nothing to be told apart from: its Platt scaling
+        // would see one class and give every row the same relevance (0.9999).
+        if positives < options.min_theme_positives || positives == y.len() {
             return None;
         }
         let splits = Splits::k_fold(&y, options.folds.min(positives).max(2), options.seed);

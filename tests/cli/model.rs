@@ -554,3 +554,79 @@ fn newest_years_holding_only_picks_do_not_give_a_model_that_scores_every_row_ali
         );
     }
 }
+
+#[test]
+fn a_theme_label_on_every_labelled_row_is_not_learned_and_said_so() {
+    // Every row with a themes cell also carries 民生: it was learned from one class, with a
+    // Platt scaling that gave every submission the relevance 0.9999.
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let everywhere: String = PAST
+        .lines()
+        .map(|l| match l.rsplit_once(',') {
+            Some((head, theme)) if !theme.is_empty() && theme != "主题" => {
+                format!("{head},{theme};民生\n")
+            }
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    env.write("past.csv", everywhere);
+    let args = [
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "--themes-col",
+        "主题",
+        "-o",
+        "m.json",
+    ];
+    let err = env.ok_stderr(&args);
+    assert_contains("note", &err, "主题标签 民生 出现在每个有主题的行");
+    assert!(!err.contains("少于 3 行"), "called rare: {err}");
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "m.json"]));
+    let learned = ranked.theme_columns();
+    assert!(!learned.contains(&"民生".to_string()), "{learned:?}");
+    for label in PAST_THEME_LABELS {
+        assert!(learned.contains(&label.to_string()), "{label}: {learned:?}");
+    }
+}
+
+#[test]
+fn theme_labels_listed_with_enumeration_commas_are_split_like_semicolons() {
+    // 产业振兴、基层治理 typed as a list: it was one label, too rare to learn, and the note
+    // that named it joined labels with 、 too, so it read as two.
+    let env = Env::new();
+    let models: Vec<serde_json::Value> = ["；", "、", "，"]
+        .iter()
+        .map(|sep| {
+            env.write(
+                "past.csv",
+                PAST.replace(",是,产业振兴", &format!(",是,\"产业振兴{sep}榜样人物\"")),
+            );
+            let err = env.ok_stderr(&[
+                "train",
+                "past.csv",
+                "--label",
+                "入选",
+                "--themes-col",
+                "主题",
+                "-o",
+                "m.json",
+            ]);
+            assert!(!err.contains("没有学"), "{sep}: {err}");
+            let model: serde_json::Value = serde_json::from_str(&env.read("m.json")).unwrap();
+            model["theme_models"].clone()
+        })
+        .collect();
+    let names: Vec<&str> = models[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    // First seen in P01's cell: 产业振兴, then 榜样人物.
+    assert_same("learned themes", vec!["产业振兴", "榜样人物", "基层治理"], names);
+    assert_same("with 、", &models[0], &models[1]);
+    assert_same("with ，", &models[0], &models[2]);
+}
