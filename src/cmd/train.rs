@@ -240,8 +240,8 @@ fn years(batch: &Batch, col: Option<&str>, required: bool) -> Result<Option<Vec<
                     column: batch.headers[idx].clone(),
                     value: cell.to_string(),
                     message: tr!(
-                        "找不到年份（应为 2017-05-01 这样的日期或年份）",
-                        "no year (expected a date such as 2017-05-01 or a year)"
+                        "找不到年份（应为 2017-05-01 这样的日期或 1900 到 2100 之间的年份；Excel 的日期列请设为日期格式再保存）",
+                        "no year (expected a date such as 2017-05-01 or a year from 1900 to 2100; save an Excel date column formatted as dates)"
                     ),
                 }
                 .into()
@@ -251,16 +251,17 @@ fn years(batch: &Batch, col: Option<&str>, required: bool) -> Result<Option<Vec<
         .map(Some)
 }
 
-/// The first run of four digits, as a year: `2017-05-01`, `2017年5月`, `2017`.
+/// The first year in a date cell: a run of four digits (`2017-05-01`, `2017年5月`, `2017`,
+/// `5/1/2017`), or the first four of six or eight (`201705`, `20170501`), from 1900 to 2100.
+/// Other runs of digits are no year: an Excel serial date (`43101`, a column saved as General)
+/// or a Unix time would otherwise give the year 4310 or 1514.
 fn leading_year(cell: &str) -> Option<f32> {
-    let digits: Vec<char> = cell.chars().collect();
-    digits.windows(4).find_map(|w| {
-        if w.iter().all(|c| c.is_ascii_digit()) {
-            w.iter().collect::<String>().parse().ok()
-        } else {
-            None
-        }
-    })
+    cell.split(|c: char| !c.is_ascii_digit())
+        .filter(|run| matches!(run.len(), 4 | 6 | 8))
+        .find_map(|run| {
+            let year: u32 = run[..4].parse().ok()?;
+            (1900..=2100).contains(&year).then_some(year as f32)
+        })
 }
 
 fn fingerprint(path: &Path, label: &str) -> Result<String> {
@@ -281,6 +282,15 @@ mod tests {
         assert_eq!(leading_year("2017-05-01"), Some(2017.0));
         assert_eq!(leading_year("2019年3月"), Some(2019.0));
         assert_eq!(leading_year("去年"), None);
+        assert_eq!(leading_year("5/1/2022"), Some(2022.0));
+        assert_eq!(leading_year("20170501"), Some(2017.0));
+        assert_eq!(leading_year("2023.0"), Some(2023.0));
+        assert_eq!(leading_year("第12期 2018年"), Some(2018.0));
+        // Serial dates, Unix times and other numbers are no year.
+        assert_eq!(leading_year("43101"), None);
+        assert_eq!(leading_year("1514764800"), None);
+        assert_eq!(leading_year("12345678"), None);
+        assert_eq!(leading_year("0000"), None);
     }
 
     #[test]
