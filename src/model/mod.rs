@@ -372,9 +372,8 @@ impl Splits {
             // file that kept the chosen stories alone) scores AP 1 whatever the model, and a
             // combiner fitted on one class scores every row alike.
             .filter(|(train, test): &(Vec<usize>, Vec<usize>)| {
-                let both = |rows: &[usize]| {
-                    rows.iter().any(|&i| y[i]) && rows.iter().any(|&i| !y[i])
-                };
+                let both =
+                    |rows: &[usize]| rows.iter().any(|&i| y[i]) && rows.iter().any(|&i| !y[i]);
                 both(test) && both(train)
             })
             .collect();
@@ -1169,7 +1168,9 @@ mod tests {
 
     #[test]
     fn temporal_validation_needs_a_pick_and_a_reject_in_every_held_out_year() {
-        let years = [2019.0, 2019.0, 2020.0, 2020.0, 2021.0, 2021.0, 2022.0, 2022.0];
+        let years = [
+            2019.0, 2019.0, 2020.0, 2020.0, 2021.0, 2021.0, 2022.0, 2022.0,
+        ];
         let mixed = [true, false, true, false, true, false, true, false];
         let splits = Splits::temporal(&years, &mixed, 2).expect("both classes every year");
         assert_eq!(splits.scored_rows(), vec![4, 5, 6, 7]);

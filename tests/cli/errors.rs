@@ -436,7 +436,11 @@ fn a_date_cell_whose_digits_are_no_year_is_an_error_not_a_year_4310() {
     let env = Env::new();
     let mut lines = PAST.lines();
     let header = lines.next().unwrap();
-    for (bad, shown) in [("43101", "43101"), ("12345678", "12345678"), ("1514764800", "1514764800")] {
+    for (bad, shown) in [
+        ("43101", "43101"),
+        ("12345678", "12345678"),
+        ("1514764800", "1514764800"),
+    ] {
         let mut dated = format!("{header},日期\n");
         for (i, line) in PAST.lines().skip(1).enumerate() {
             let date = if i == 2 { bad } else { "2021-05-01" };
@@ -450,10 +454,27 @@ fn a_date_cell_whose_digits_are_no_year_is_an_error_not_a_year_4310() {
     }
     // Dates and years as people write them still read.
     let mut dated = format!("{header},日期\n");
-    let forms = ["2019-03-01", "2020年5月", "2021", "20220105", "2023.0", "2021/5/1 0:00", "5/1/2022"];
+    let forms = [
+        "2019-03-01",
+        "2020年5月",
+        "2021",
+        "20220105",
+        "2023.0",
+        "2021/5/1 0:00",
+        "5/1/2022",
+    ];
     for (i, line) in PAST.lines().skip(1).enumerate() {
         dated.push_str(&format!("{line},{}\n", forms[i % forms.len()]));
     }
     env.write("past.csv", dated);
-    env.ok(&["train", "past.csv", "--label", "入选", "-o", "m.json", "--recency", "2"]);
+    env.ok(&[
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "-o",
+        "m.json",
+        "--recency",
+        "2",
+    ]);
 }

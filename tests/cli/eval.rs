@@ -58,7 +58,9 @@ fn impossible_eval_command_lines_are_usage_errors_before_anything_is_read() {
     for args in [
         &["eval", "past.csv"][..],
         &["eval", "past.csv", "--model", "m.json", "--label", "入选"],
-        &["eval", "past.csv", "--model", "m.json", "--test", "past.csv", "--label", "入选"],
+        &[
+            "eval", "past.csv", "--model", "m.json", "--test", "past.csv", "--label", "入选",
+        ],
         &["eval", "--model", "m.json", "--label", "入选"],
         &["eval", "--test", "past.csv"],
         &["eval", "--model", "m.json", "--test", "past.csv"],

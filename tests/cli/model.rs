@@ -531,22 +531,23 @@ fn newest_years_holding_only_picks_do_not_give_a_model_that_scores_every_row_ali
         }),
     );
     for (file, extra) in [("two.csv", &[][..]), ("one.csv", &["--recency", "0.2"][..])] {
-        let args = [&["train", file, "--label", "入选", "-o", "m.json"][..], extra].concat();
+        let args = [
+            &["train", file, "--label", "入选", "-o", "m.json"][..],
+            extra,
+        ]
+        .concat();
         env.ok(&args);
         let model: serde_json::Value = serde_json::from_str(&env.read("m.json")).unwrap();
         let coef = &model["stacker"]["coef"];
         assert!(
-            coef.as_array().unwrap().iter().any(|c| c.as_f64() != Some(0.0)),
+            coef.as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c.as_f64() != Some(0.0)),
             "{file}: the combiner learned nothing: {coef}"
         );
-        let ranked = Ranked::parse(&env.ok(&[
-            "rank",
-            "in.csv",
-            "--model",
-            "m.json",
-            "--pick-rate",
-            "off",
-        ]));
+        let ranked =
+            Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "m.json", "--pick-rate", "off"]));
         let scores = ranked.score_by_id();
         assert!(
             scores["S02"] != scores["N04"],
@@ -626,7 +627,11 @@ fn theme_labels_listed_with_enumeration_commas_are_split_like_semicolons() {
         .map(|t| t["name"].as_str().unwrap())
         .collect();
     // First seen in P01's cell: 产业振兴, then 榜样人物.
-    assert_same("learned themes", vec!["产业振兴", "榜样人物", "基层治理"], names);
+    assert_same(
+        "learned themes",
+        vec!["产业振兴", "榜样人物", "基层治理"],
+        names,
+    );
     assert_same("with 、", &models[0], &models[1]);
     assert_same("with ，", &models[0], &models[2]);
 }

@@ -339,7 +339,11 @@ fn simulate_runs_from_the_largest_seed_wrap_round_instead_of_panicking() {
         "--json",
     ]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_same("seeds", serde_json::json!([u64::MAX, 0u64]), v["seeds"].clone());
+    assert_same(
+        "seeds",
+        serde_json::json!([u64::MAX, 0u64]),
+        v["seeds"].clone(),
+    );
     let zero = env.ok(&[
         "simulate", "past.csv", "--label", "入选", "--step", "6", "--seed", "0", "--json",
     ]);
