@@ -21,15 +21,17 @@ use super::{InputArgs, LearnArgs};
 pub struct EvalArgs {
     /// Labelled past submissions to train on. Without --test: k-fold cross-validation on it.
     /// Without INPUT and --model: cold start (themes and criteria only) on each --test batch.
+    // The impossible combinations are usage errors (exit 2) before anything is read.
+    #[arg(requires = "label", conflicts_with = "model")]
     input: Option<PathBuf>,
     /// The picked column (in INPUT and in every --test batch).
-    #[arg(long, value_name = "COL")]
+    #[arg(long, value_name = "COL", required_unless_present = "themes_col")]
     label: Option<String>,
     /// Folds of the cross-validation when no --test is given.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=20))]
     folds: u32,
     /// Later batches to rank and score (repeatable).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", required_unless_present = "input")]
     test: Vec<PathBuf>,
     /// Evaluate this trained model on the --test batches instead of training.
     #[arg(long, value_name = "FILE")]
@@ -128,6 +130,14 @@ pub fn run(args: EvalArgs) -> Result<()> {
         )),
     };
     let report = summarize(mode, batches);
+    if let Some(col) = &args.learn.themes_col {
+        if report.theme_mean_ap.is_empty() {
+            super::warn(&[tr!(
+                "“{col}”列里没有一个主题标签是主题的名称（关键词主题或学到的主题），所以没有主题 AP",
+                "no label in column '{col}' is the name of a theme (a keyword or learned one), so there is no theme AP"
+            )]);
+        }
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -215,6 +225,20 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
     })?;
     let (batch, analyzer) = args.input_args.read_with_analyzer(input)?;
     let labels = batch.labels(label)?;
+    // A file without enough picks (or rejects) for even one fit: no number of folds helps,
+    // so this is said before the folds are (their error suggests fewer --folds).
+    let picks = labels.iter().filter(|&&y| y).count();
+    let (others, needed) = (labels.len() - picks, (args.learn.cv_folds as usize).max(2));
+    if picks < needed || others < needed {
+        return Err(xuanti::Error::Training {
+            path: batch.path.clone(),
+            message: tr!(
+                "“{label}”列有 {picks} 行入选、{others} 行未入选；训练需要入选和未入选各至少 {needed} 行，减少 --folds 也没用",
+                "column '{label}' has {picks} picked and {others} other rows; training needs at least {needed} of each, whatever the --folds"
+            ),
+        }
+        .into());
+    }
     let k = args.folds as usize;
     let fold = stratified_folds(&labels, k, args.learn.seed);
     let analysis = analyzer.analyze(&batch.submissions());

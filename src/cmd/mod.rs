@@ -407,7 +407,8 @@ const MAX_THREADS: usize = 1024;
 /// Learner flags shared by `train` and `eval`.
 #[derive(Debug, Clone, Args)]
 pub struct LearnArgs {
-    /// Column of theme labels, `;`-separated: trains one model per label (`theme:<label>`).
+    /// Column of theme labels, separated by `;`, `；`, `、` or a comma: trains one model per
+    /// label (`theme:<label>`).
     #[arg(long, value_name = "COL")]
     themes_col: Option<String>,
     /// Column with each row's date or year, for --recency (default: date/日期/year/年份).

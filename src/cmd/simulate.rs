@@ -179,13 +179,13 @@ pub fn run(args: SimulateArgs) -> Result<()> {
             SimulationOptions {
                 priors,
                 step: args.step as usize,
-                seed: args.seed + run,
+                seed: args.seed.wrapping_add(run),
                 min_screened: args.min_screened,
             },
         );
         super::detail(format_args!(
             "seed {}: WSS@95 {:.3}, n at 95% {}, recall@10% {:.3}, {} rounds of {:.1} ms",
-            args.seed + run,
+            args.seed.wrapping_add(run),
             sim.wss_95,
             sim.n_at_95,
             sim.recall_at_10,
@@ -215,7 +215,7 @@ pub fn run(args: SimulateArgs) -> Result<()> {
             "picks": runs[0].picks,
             "priors": priors,
             "step": args.step,
-            "seeds": (0..args.runs as u64).map(|r| args.seed + r).collect::<Vec<_>>(),
+            "seeds": (0..args.runs as u64).map(|r| args.seed.wrapping_add(r)).collect::<Vec<_>>(),
             "wss@95_per_run": runs.iter().map(|s| s.wss_95).collect::<Vec<_>>(),
             "seconds_per_round": per_round,
             "seconds_per_estimate": per_estimate,

@@ -167,12 +167,37 @@ pub fn fit(
     );
     let model = SelectionModel::train(&set, &options, themes, info, Path::new(&source))?;
     if let Some(labels) = &theme_labels {
-        // Labels too rare to learn are named, so that a typo (农村 “五治” for 农村“五治”) shows.
-        let mut rare: Vec<&str> = Vec::new();
+        // Labels too rare to learn are named, so that a typo (农村 “五治” for 农村“五治”) shows;
+        // so is a label on every labelled row, which has nothing to be told apart from.
+        let labelled = labels.iter().flatten().count();
+        let on_rows = |l: &str| {
+            labels
+                .iter()
+                .flatten()
+                .filter(|ls| ls.iter().any(|x| x == l))
+                .count()
+        };
+        let (mut rare, mut everywhere): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
         for l in labels.iter().flatten().flatten() {
-            if !rare.contains(&l.as_str()) && !model.theme_models().iter().any(|t| t.name == *l) {
+            if rare.contains(&l.as_str())
+                || everywhere.contains(&l.as_str())
+                || model.theme_models().iter().any(|t| t.name == *l)
+            {
+                continue;
+            }
+            if on_rows(l) == labelled {
+                everywhere.push(l);
+            } else {
                 rare.push(l);
             }
+        }
+        if !everywhere.is_empty() {
+            let joined = everywhere.join("、");
+            let shown = xuanti::error::shorten(&joined);
+            super::note(tr!(
+                "主题标签 {shown} 出现在每个有主题的行（共 {labelled} 行）上，没有可以区分的，没有学",
+                "theme label(s) {shown} on every row with a themes cell ({labelled} rows) have nothing to be told apart from; not learned"
+            ));
         }
         if !rare.is_empty() {
             let n = rare.len();
@@ -188,10 +213,11 @@ pub fn fit(
     Ok(model)
 }
 
-/// `;`-separated theme labels; an empty cell is "unlabelled for themes".
+/// Theme labels separated by `;`, or as staff type a list in Excel or WPS: `；`, `、`, `，` or
+/// `,`; an empty cell is "unlabelled for themes".
 pub fn split_themes(cell: &str) -> Option<Vec<String>> {
     let labels: Vec<String> = cell
-        .split([';', '；'])
+        .split([';', '；', '、', '，', ','])
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
@@ -267,8 +293,8 @@ fn years(batch: &Batch, col: Option<&str>, required: bool) -> Result<Option<Vec<
                     column: batch.headers[idx].clone(),
                     value: cell.to_string(),
                     message: tr!(
-                        "找不到年份（应为 2017-05-01 这样的日期或年份）",
-                        "no year (expected a date such as 2017-05-01 or a year)"
+                        "找不到年份（应为 2017-05-01 这样的日期或 1900 到 2100 之间的年份；Excel 的日期列请设为日期格式再保存）",
+                        "no year (expected a date such as 2017-05-01 or a year from 1900 to 2100; save an Excel date column formatted as dates)"
                     ),
                 }
                 .into()
@@ -278,16 +304,17 @@ fn years(batch: &Batch, col: Option<&str>, required: bool) -> Result<Option<Vec<
         .map(Some)
 }
 
-/// The first run of four digits, as a year: `2017-05-01`, `2017年5月`, `2017`.
+/// The first year in a date cell: a run of four digits (`2017-05-01`, `2017年5月`, `2017`,
+/// `5/1/2017`), or the first four of six or eight (`201705`, `20170501`), from 1900 to 2100.
+/// Other runs of digits are no year: an Excel serial date (`43101`, a column saved as General)
+/// or a Unix time would otherwise give the year 4310 or 1514.
 fn leading_year(cell: &str) -> Option<f32> {
-    let digits: Vec<char> = cell.chars().collect();
-    digits.windows(4).find_map(|w| {
-        if w.iter().all(|c| c.is_ascii_digit()) {
-            w.iter().collect::<String>().parse().ok()
-        } else {
-            None
-        }
-    })
+    cell.split(|c: char| !c.is_ascii_digit())
+        .filter(|run| matches!(run.len(), 4 | 6 | 8))
+        .find_map(|run| {
+            let year: u32 = run[..4].parse().ok()?;
+            (1900..=2100).contains(&year).then_some(year as f32)
+        })
 }
 
 /// The training files' digest (one file: the digest of its bytes and the label, as before
@@ -312,6 +339,15 @@ mod tests {
         assert_eq!(leading_year("2017-05-01"), Some(2017.0));
         assert_eq!(leading_year("2019年3月"), Some(2019.0));
         assert_eq!(leading_year("去年"), None);
+        assert_eq!(leading_year("5/1/2022"), Some(2022.0));
+        assert_eq!(leading_year("20170501"), Some(2017.0));
+        assert_eq!(leading_year("2023.0"), Some(2023.0));
+        assert_eq!(leading_year("第12期 2018年"), Some(2018.0));
+        // Serial dates, Unix times and other numbers are no year.
+        assert_eq!(leading_year("43101"), None);
+        assert_eq!(leading_year("1514764800"), None);
+        assert_eq!(leading_year("12345678"), None);
+        assert_eq!(leading_year("0000"), None);
     }
 
     #[test]
@@ -321,5 +357,15 @@ mod tests {
             Some(vec!["乡村振兴".into(), "民生".into()])
         );
         assert_eq!(split_themes("  "), None);
+        // A list typed as Chinese text: 、 and commas separate too.
+        assert_eq!(
+            split_themes("乡村振兴、民生，生态,红色；"),
+            Some(vec![
+                "乡村振兴".into(),
+                "民生".into(),
+                "生态".into(),
+                "红色".into()
+            ])
+        );
     }
 }

@@ -368,8 +368,13 @@ impl Splits {
                     .collect();
                 (train, test)
             })
+            // Each side needs a pick and a reject: a year that lists only its picks (a round's
+            // file that kept the chosen stories alone) scores AP 1 whatever the model, and a
+            // combiner fitted on one class scores every row alike.
             .filter(|(train, test): &(Vec<usize>, Vec<usize>)| {
-                test.iter().any(|&i| y[i]) && train.iter().any(|&i| y[i])
+                let both =
+                    |rows: &[usize]| rows.iter().any(|&i| y[i]) && rows.iter().any(|&i| !y[i]);
+                both(test) && both(train)
             })
             .collect();
         (parts.len() == last).then_some(Splits {
@@ -535,6 +540,14 @@ impl SelectionModel {
         let y_held: Vec<bool> = held_out.iter().map(|&i| set.labels[i]).collect();
         let w_held: Vec<f32> = held_out.iter().map(|&i| recency[i]).collect();
         let (zs, ys) = weighted_rows(&z, &y_held, &w_held);
+        // A short --recency can keep only the newest year's rows, of one class: the combiner
+        // would then give every row the same probability. It learns from every held-out row
+        // alike instead.
+        let (zs, ys) = if ys.contains(&true) && ys.contains(&false) {
+            (zs, ys)
+        } else {
+            (z.clone(), y_held.clone())
+        };
         let stacker = Stacker::fit(signal_names(options), &zs, &ys, 1.0);
         let mut oof_prob = vec![f32::NAN; n];
         for (k, &i) in held_out.iter().enumerate() {
@@ -1052,7 +1065,9 @@ fn train_themes(
             .map(|&r| labels[r].as_deref().unwrap_or_default().contains(&name))
             .collect();
         let positives = y.iter().filter(|&&v| v).count();
-        if positives < options.min_theme_positives {
+        // A label on every labelled row has nothing to be told apart from: its Platt scaling
+        // would see one class and give every row the same relevance (0.9999).
+        if positives < options.min_theme_positives || positives == y.len() {
             return None;
         }
         let splits = Splits::k_fold(&y, options.folds.min(positives).max(2), options.seed);
@@ -1149,6 +1164,19 @@ mod tests {
         let w = recency_weights(Some(&[2017.0, 2016.0, 2015.0]), Some(1.0), 3);
         assert_eq!(w, vec![1.0, 0.5, 0.25]);
         assert_eq!(recency_weights(None, Some(1.0), 2), vec![1.0, 1.0]);
+    }
+
+    #[test]
+    fn temporal_validation_needs_a_pick_and_a_reject_in_every_held_out_year() {
+        let years = [
+            2019.0, 2019.0, 2020.0, 2020.0, 2021.0, 2021.0, 2022.0, 2022.0,
+        ];
+        let mixed = [true, false, true, false, true, false, true, false];
+        let splits = Splits::temporal(&years, &mixed, 2).expect("both classes every year");
+        assert_eq!(splits.scored_rows(), vec![4, 5, 6, 7]);
+        // The newest year lists its picks only: no temporal validation (k-fold instead).
+        let picks_only = [true, false, true, false, true, false, true, true];
+        assert!(Splits::temporal(&years, &picks_only, 2).is_none());
     }
 
     #[test]

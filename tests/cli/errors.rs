@@ -427,3 +427,54 @@ fn out_of_range_counts_are_usage_errors() {
         "a model was written"
     );
 }
+
+#[test]
+fn a_date_cell_whose_digits_are_no_year_is_an_error_not_a_year_4310() {
+    // A date column saved from Excel as General holds serial numbers (43101 is 2018-01-01);
+    // its first four digits were taken as the year 4310, the newest of all, so --recency
+    // weighed every real row down to nothing and validation held out "4310".
+    let env = Env::new();
+    let mut lines = PAST.lines();
+    let header = lines.next().unwrap();
+    for (bad, shown) in [
+        ("43101", "43101"),
+        ("12345678", "12345678"),
+        ("1514764800", "1514764800"),
+    ] {
+        let mut dated = format!("{header},日期\n");
+        for (i, line) in PAST.lines().skip(1).enumerate() {
+            let date = if i == 2 { bad } else { "2021-05-01" };
+            dated.push_str(&format!("{line},{date}\n"));
+        }
+        env.write("past.csv", dated);
+        let err = env.fails(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
+        assert_contains("stderr", &err, "past.csv：第 4 行“日期”列");
+        assert_contains("stderr", &err, &format!("“{shown}”"));
+        assert!(!env.exists("m.json"), "a model was written for {bad}");
+    }
+    // Dates and years as people write them still read.
+    let mut dated = format!("{header},日期\n");
+    let forms = [
+        "2019-03-01",
+        "2020年5月",
+        "2021",
+        "20220105",
+        "2023.0",
+        "2021/5/1 0:00",
+        "5/1/2022",
+    ];
+    for (i, line) in PAST.lines().skip(1).enumerate() {
+        dated.push_str(&format!("{line},{}\n", forms[i % forms.len()]));
+    }
+    env.write("past.csv", dated);
+    env.ok(&[
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "-o",
+        "m.json",
+        "--recency",
+        "2",
+    ]);
+}

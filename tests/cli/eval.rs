@@ -1,7 +1,7 @@
 //! `xuanti eval`.
 
 use super::fixtures::PAST;
-use super::util::{assert_same, Env};
+use super::util::{assert_contains, assert_same, Env};
 
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
@@ -45,7 +45,49 @@ fn cold_start_eval_on_a_test_batch_works() {
 #[test]
 fn eval_with_nothing_to_evaluate_is_an_error() {
     let env = Env::new();
-    env.fails(&["eval", "--label", "入选"]);
+    env.fails_usage(&["eval", "--label", "入选"]);
+}
+
+#[test]
+fn impossible_eval_command_lines_are_usage_errors_before_anything_is_read() {
+    // These exited 1, as bad data does; and `eval --test b.csv` with neither --label nor
+    // --themes-col measured nothing, printed `mode: cold-start` and exited 0.
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    env.write("m.json", "{}");
+    for args in [
+        &["eval", "past.csv"][..],
+        &["eval", "past.csv", "--model", "m.json", "--label", "入选"],
+        &[
+            "eval", "past.csv", "--model", "m.json", "--test", "past.csv", "--label", "入选",
+        ],
+        &["eval", "--model", "m.json", "--label", "入选"],
+        &["eval", "--test", "past.csv"],
+        &["eval", "--model", "m.json", "--test", "past.csv"],
+    ] {
+        let err = env.fails_usage(args);
+        assert!(!err.contains("past.csv："), "read the file first: {err}");
+    }
+}
+
+#[test]
+fn cross_validation_on_a_file_without_enough_picks_does_not_suggest_fewer_folds() {
+    // It said "use fewer --folds or a larger file" for a file with no pick at all.
+    let env = Env::new();
+    env.write("none.csv", PAST.replace(",是,", ",否,"));
+    let err = env.fails(&["eval", "none.csv", "--label", "入选", "--folds", "2"]);
+    assert_contains("stderr", &err, "none.csv：“入选”列有 0 行入选、24 行未入选");
+    assert!(!err.contains("第 1 折"), "{err}");
+}
+
+#[test]
+fn a_themes_column_naming_no_theme_is_warned_about_not_a_silent_empty_report() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let out = env.run(&["eval", "--test", "past.csv", "--themes-col", "主题"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_contains("stderr", &err, "“主题”列里没有一个主题标签是主题的名称");
 }
 
 #[test]

@@ -578,3 +578,145 @@ fn files_with_and_without_a_date_column_together_are_an_error_naming_both() {
     assert_contains("stderr", &err, "undated.csv");
     assert!(!env.exists("m.json"));
 }
+
+/// [`PAST`] with a 年份 column: `year(i)` for the i-th data row (P01 is 1; P01–P12 are the
+/// picks, P13–P24 the rejects).
+fn past_with_years(year: impl Fn(usize) -> u32) -> String {
+    PAST.lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l},年份\n"),
+            _ => format!("{l},{}\n", year(i)),
+        })
+        .collect()
+}
+
+#[test]
+fn newest_years_holding_only_picks_do_not_give_a_model_that_scores_every_row_alike() {
+    // A past-rounds file whose newest rounds list only their picks. Validating on those years
+    // alone scored nothing but picks: AP 1.000, and a combiner fitted on one class that gave
+    // every submission the same probability (0.9999), so the ranking was the file's order.
+    // With --recency, the held-out rows kept by weight were the newest year's picks alone.
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let spread = |i: usize| 2019 + (i % 3) as u32;
+    env.write(
+        "two.csv",
+        past_with_years(|i| match i {
+            7..=9 => 2022,
+            10..=12 => 2023,
+            _ => spread(i),
+        }),
+    );
+    env.write(
+        "one.csv",
+        past_with_years(|i| match i {
+            10..=12 => 2023,
+            _ => 2019 + (i % 4) as u32,
+        }),
+    );
+    for (file, extra) in [("two.csv", &[][..]), ("one.csv", &["--recency", "0.2"][..])] {
+        let args = [
+            &["train", file, "--label", "入选", "-o", "m.json"][..],
+            extra,
+        ]
+        .concat();
+        env.ok(&args);
+        let model: serde_json::Value = serde_json::from_str(&env.read("m.json")).unwrap();
+        let coef = &model["stacker"]["coef"];
+        assert!(
+            coef.as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c.as_f64() != Some(0.0)),
+            "{file}: the combiner learned nothing: {coef}"
+        );
+        let ranked =
+            Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "m.json", "--pick-rate", "off"]));
+        let scores = ranked.score_by_id();
+        assert!(
+            scores["S02"] != scores["N04"],
+            "{file}: a strong story and a notice scored alike: {scores:?}"
+        );
+    }
+}
+
+#[test]
+fn a_theme_label_on_every_labelled_row_is_not_learned_and_said_so() {
+    // Every row with a themes cell also carries 民生: it was learned from one class, with a
+    // Platt scaling that gave every submission the relevance 0.9999.
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let everywhere: String = PAST
+        .lines()
+        .map(|l| match l.rsplit_once(',') {
+            Some((head, theme)) if !theme.is_empty() && theme != "主题" => {
+                format!("{head},{theme};民生\n")
+            }
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    env.write("past.csv", everywhere);
+    let args = [
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "--themes-col",
+        "主题",
+        "-o",
+        "m.json",
+    ];
+    let err = env.ok_stderr(&args);
+    assert_contains("note", &err, "主题标签 民生 出现在每个有主题的行");
+    assert!(!err.contains("少于 3 行"), "called rare: {err}");
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--model", "m.json"]));
+    let learned = ranked.theme_columns();
+    assert!(!learned.contains(&"民生".to_string()), "{learned:?}");
+    for label in PAST_THEME_LABELS {
+        assert!(learned.contains(&label.to_string()), "{label}: {learned:?}");
+    }
+}
+
+#[test]
+fn theme_labels_listed_with_enumeration_commas_are_split_like_semicolons() {
+    // 产业振兴、基层治理 typed as a list: it was one label, too rare to learn, and the note
+    // that named it joined labels with 、 too, so it read as two.
+    let env = Env::new();
+    let models: Vec<serde_json::Value> = ["；", "、", "，"]
+        .iter()
+        .map(|sep| {
+            env.write(
+                "past.csv",
+                PAST.replace(",是,产业振兴", &format!(",是,\"产业振兴{sep}榜样人物\"")),
+            );
+            let err = env.ok_stderr(&[
+                "train",
+                "past.csv",
+                "--label",
+                "入选",
+                "--themes-col",
+                "主题",
+                "-o",
+                "m.json",
+            ]);
+            assert!(!err.contains("没有学"), "{sep}: {err}");
+            let model: serde_json::Value = serde_json::from_str(&env.read("m.json")).unwrap();
+            model["theme_models"].clone()
+        })
+        .collect();
+    let names: Vec<&str> = models[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    // First seen in P01's cell: 产业振兴, then 榜样人物.
+    assert_same(
+        "learned themes",
+        vec!["产业振兴", "榜样人物", "基层治理"],
+        names,
+    );
+    assert_same("with 、", &models[0], &models[1]);
+    assert_same("with ，", &models[0], &models[2]);
+}

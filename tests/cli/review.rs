@@ -326,3 +326,31 @@ fn simulate_without_picks_or_without_priors_and_model_is_an_error() {
     ]);
     env.fails(&["simulate", "past.csv", "--label", "入选", "--nb=-1"]);
 }
+
+#[test]
+fn simulate_runs_from_the_largest_seed_wrap_round_instead_of_panicking() {
+    // --seed 18446744073709551615 --runs 2: the second run's seed S+1 overflowed (a panic in a
+    // debug build, a silent wrap in a release one).
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let max = u64::MAX.to_string();
+    let out = env.ok(&[
+        "simulate", "past.csv", "--label", "入选", "--step", "6", "--seed", &max, "--runs", "2",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_same(
+        "seeds",
+        serde_json::json!([u64::MAX, 0u64]),
+        v["seeds"].clone(),
+    );
+    let zero = env.ok(&[
+        "simulate", "past.csv", "--label", "入选", "--step", "6", "--seed", "0", "--json",
+    ]);
+    let zero: serde_json::Value = serde_json::from_str(&zero).unwrap();
+    assert_same(
+        "the second run is seed 0's",
+        zero["wss@95_per_run"][0].clone(),
+        v["wss@95_per_run"][1].clone(),
+    );
+}
