@@ -395,6 +395,45 @@ pub fn parse_pick_rate(value: &str) -> std::result::Result<PickRate, String> {
     }
 }
 
+/// Parses a feature block's weight (`--chars`, `--title-weight`, `--shape`, `--nb`,
+/// `--prior-scale`): a number from 0 to [`MAX_BLOCK_WEIGHT`].
+pub fn parse_weight(value: &str) -> std::result::Result<f32, String> {
+    match value.trim().parse::<f32>() {
+        Ok(w) if (0.0..=MAX_BLOCK_WEIGHT).contains(&w) => Ok(w),
+        _ => Err(tr!(
+            "“{value}”不是权重：请用 0 到 {MAX_BLOCK_WEIGHT} 之间的数",
+            "'{value}' is not a weight: use a number from 0 to {MAX_BLOCK_WEIGHT}"
+        )),
+    }
+}
+
+/// Parses a C of the SVM (`--c-grid`, `simulate --c`): a number above 0, at most [`MAX_C`].
+pub fn parse_c(value: &str) -> std::result::Result<f32, String> {
+    match value.trim().parse::<f32>() {
+        Ok(c) if c > 0.0 && c <= MAX_C => Ok(c),
+        _ => Err(tr!(
+            "“{value}”不是 C 值：请用大于 0、不超过 {MAX_C} 的数",
+            "'{value}' is not a C: use a number above 0 and at most {MAX_C}"
+        )),
+    }
+}
+
+/// The shortest `--recency` half-life: at a tenth of a year every year before the newest
+/// weighs under a thousandth, so that shorter ones learn from the newest year alone while
+/// the message says the whole file was used.
+const MIN_RECENCY: f32 = 0.1;
+
+/// Parses `--recency`: years, from [`MIN_RECENCY`] to 1,000.
+fn parse_recency(value: &str) -> std::result::Result<f32, String> {
+    match value.trim().parse::<f32>() {
+        Ok(r) if (MIN_RECENCY..=1000.0).contains(&r) => Ok(r),
+        _ => Err(tr!(
+            "“{value}”不是半衰期：请用 {MIN_RECENCY} 到 1000 之间的年数（更短的只学最近一年）",
+            "'{value}' is not a half-life: use {MIN_RECENCY} to 1000 years (a shorter one learns from the newest year alone)"
+        )),
+    }
+}
+
 /// The largest weight a feature block may be given (the word block weighs 1; the kept
 /// settings are 0.5); far beyond it the fit overflows.
 const MAX_BLOCK_WEIGHT: f32 = 100.0;
@@ -415,7 +454,7 @@ pub struct LearnArgs {
     #[arg(long, value_name = "COL")]
     date_col: Option<String>,
     /// Weigh recent rounds more: a row's weight halves every YEARS years before the newest.
-    #[arg(long, value_name = "YEARS")]
+    #[arg(long, value_name = "YEARS", value_parser = parse_recency)]
     recency: Option<f32>,
     /// Folds of the internal cross-validation.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=20))]
@@ -427,16 +466,16 @@ pub struct LearnArgs {
     #[arg(long, value_name = "LOSS", value_parser = ["squared-hinge", "logistic"])]
     loss: Option<String>,
     /// C values the internal validation chooses from (comma-separated).
-    #[arg(long, value_name = "C,C,…", value_delimiter = ',')]
+    #[arg(long, value_name = "C,C,…", value_delimiter = ',', value_parser = parse_c)]
     c_grid: Option<Vec<f32>>,
     /// Weight of the character n-gram block (0 turns it off).
-    #[arg(long, value_name = "W")]
+    #[arg(long, value_name = "W", value_parser = parse_weight)]
     chars: Option<f32>,
     /// Weight of the title-word block (0 turns it off).
-    #[arg(long, value_name = "W")]
+    #[arg(long, value_name = "W", value_parser = parse_weight)]
     title_weight: Option<f32>,
     /// Weight of the story-shape block (0 turns it off).
-    #[arg(long, value_name = "W")]
+    #[arg(long, value_name = "W", value_parser = parse_weight)]
     shape: Option<f32>,
     /// Leave naive Bayes out of the combination.
     #[arg(long)]
@@ -469,57 +508,22 @@ impl LearnArgs {
         }
         if let Some(grid) = &self.c_grid {
             anyhow::ensure!(
-                !grid.is_empty() && grid.iter().all(|c| *c > 0.0 && *c <= MAX_C),
+                !grid.is_empty(),
                 "{}",
-                tr!(
-                    "--c-grid {grid:?}：每个 C 都必须大于 0、不超过 {MAX_C}",
-                    "--c-grid {grid:?}: every C must be > 0 and at most {MAX_C}"
-                )
+                tr!("--c-grid 至少要有一个 C", "--c-grid needs at least one C")
             );
             o.c_grid = grid.clone();
         }
+        // The ranges are checked as the command line is read (parse_weight, parse_c,
+        // parse_recency): a usage error before any file is read.
         if let Some(c) = self.chars {
-            anyhow::ensure!(
-                (0.0..=MAX_BLOCK_WEIGHT).contains(&c),
-                "{}",
-                tr!(
-                    "--chars {c}：必须在 0 到 {MAX_BLOCK_WEIGHT} 之间",
-                    "--chars {c}: must be between 0 and {MAX_BLOCK_WEIGHT}"
-                )
-            );
             o.features.chars = c;
         }
         if let Some(t) = self.title_weight {
-            anyhow::ensure!(
-                (0.0..=MAX_BLOCK_WEIGHT).contains(&t),
-                "{}",
-                tr!(
-                    "--title-weight {t}：必须在 0 到 {MAX_BLOCK_WEIGHT} 之间",
-                    "--title-weight {t}: must be between 0 and {MAX_BLOCK_WEIGHT}"
-                )
-            );
             o.features.title = t;
         }
         if let Some(w) = self.shape {
-            anyhow::ensure!(
-                (0.0..=MAX_BLOCK_WEIGHT).contains(&w),
-                "{}",
-                tr!(
-                    "--shape {w}：必须在 0 到 {MAX_BLOCK_WEIGHT} 之间",
-                    "--shape {w}: must be between 0 and {MAX_BLOCK_WEIGHT}"
-                )
-            );
             o.features.shape = w;
-        }
-        if let Some(r) = self.recency {
-            anyhow::ensure!(
-                r > 0.0 && r.is_finite(),
-                "{}",
-                tr!(
-                    "--recency {r}：年数必须大于 0",
-                    "--recency {r}: must be > 0 years"
-                )
-            );
         }
         Ok(o)
     }

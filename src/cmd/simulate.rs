@@ -43,20 +43,20 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "FILE")]
     curve: Option<PathBuf>,
     /// SVM regularization of the in-batch model.
-    #[arg(long, value_name = "C", default_value_t = LoopOptions::default().c)]
+    #[arg(long, value_name = "C", default_value_t = LoopOptions::default().c, value_parser = super::parse_c)]
     c: f32,
     /// Weight of the trained model's log-odds in the in-batch margins.
-    #[arg(long, value_name = "W", default_value_t = LoopOptions::default().prior_scale)]
+    #[arg(long, value_name = "W", default_value_t = LoopOptions::default().prior_scale, value_parser = super::parse_weight)]
     prior_scale: f32,
     /// Weight of the character n-gram block of the in-batch model (0 turns it off).
-    #[arg(long, value_name = "W", default_value_t = LoopOptions::default().features.chars)]
+    #[arg(long, value_name = "W", default_value_t = LoopOptions::default().features.chars, value_parser = super::parse_weight)]
     chars: f32,
     /// Keep screening until this share of the batch is screened even after the last pick
     /// (to follow the picks-left estimate), e.g. 0.3.
     #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
     min_screened: f64,
     /// Weight of naive Bayes beside the in-batch SVM (0 leaves it out).
-    #[arg(long, value_name = "W", default_value_t = LoopOptions::default().nb_weight)]
+    #[arg(long, value_name = "W", default_value_t = LoopOptions::default().nb_weight, value_parser = super::parse_weight)]
     nb: f32,
     #[command(flatten)]
     input_args: InputArgs,
@@ -64,28 +64,12 @@ pub struct SimulateArgs {
 
 pub fn run(args: SimulateArgs) -> Result<()> {
     anyhow::ensure!(
-        args.c > 0.0 && args.c.is_finite(),
-        xuanti::tr!("--c {}：必须大于 0", "--c {}: must be > 0", args.c)
-    );
-    anyhow::ensure!(
-        args.prior_scale >= 0.0 && args.prior_scale.is_finite(),
-        xuanti::tr!(
-            "--prior-scale {}：不能小于 0",
-            "--prior-scale {}: must be ≥ 0",
-            args.prior_scale
-        )
-    );
-    anyhow::ensure!(
         (0.0..=1.0).contains(&args.min_screened),
         xuanti::tr!(
             "--min-screened {}：必须在 0 到 1 之间（占全批的比例）",
             "--min-screened {}: must be between 0 and 1 (a share of the batch)",
             args.min_screened
         )
-    );
-    anyhow::ensure!(
-        args.nb >= 0.0 && args.nb.is_finite(),
-        xuanti::tr!("--nb {}：不能小于 0", "--nb {}: must be ≥ 0", args.nb)
     );
     let mut inputs = args.input_args.paths(&args.input);
     inputs.extend(args.model.as_deref());
@@ -147,14 +131,6 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         }
         None => (analyzer.segment(&submissions), None),
     };
-    anyhow::ensure!(
-        args.chars >= 0.0 && args.chars.is_finite(),
-        xuanti::tr!(
-            "--chars {}：不能小于 0",
-            "--chars {}: must be ≥ 0",
-            args.chars
-        )
-    );
     let defaults = LoopOptions::default();
     let options = LoopOptions {
         c: args.c,

@@ -420,8 +420,26 @@ fn out_of_range_counts_are_usage_errors() {
         env.fails_usage(args);
     }
     env.write("past.csv", PAST);
-    let err = env.fails(&["train", "past.csv", "--label", "入选", "--chars", "1e20"]);
-    assert_contains("stderr", &err, "--chars");
+    // Weights, C and half-lives out of range are usage errors too, before any file is read.
+    for args in [
+        &["train", "past.csv", "--label", "入选", "--chars", "1e20"][..],
+        &["train", "past.csv", "--label", "入选", "--c-grid", "1,1e9"],
+        &["train", "past.csv", "--label", "入选", "--recency", "1e-30"],
+        &["train", "past.csv", "--label", "入选", "--shape", "NaN"],
+        &["simulate", "past.csv", "--label", "入选", "--c", "1e30"],
+        &["simulate", "past.csv", "--label", "入选", "--nb", "1000"],
+        &[
+            "simulate",
+            "past.csv",
+            "--label",
+            "入选",
+            "--prior-scale",
+            "inf",
+        ],
+    ] {
+        let err = env.fails_usage(args);
+        assert_contains("stderr", &err, args[args.len() - 2]);
+    }
     assert!(
         !env.exists("models/xuanti-model.json"),
         "a model was written"

@@ -324,7 +324,7 @@ fn simulate_without_picks_or_without_priors_and_model_is_an_error() {
         "--min-screened",
         "2",
     ]);
-    env.fails(&["simulate", "past.csv", "--label", "入选", "--nb=-1"]);
+    env.fails_usage(&["simulate", "past.csv", "--label", "入选", "--nb=-1"]);
 }
 
 #[test]
