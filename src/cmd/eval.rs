@@ -78,6 +78,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
         (Some(input), None, true) => ("cross-validation", cross_validate(&args, input)?),
         (Some(input), None, false) => {
             let (train, analyzer) = args.input_args.read_with_analyzer(input)?;
+            let tests = read_tests(&args)?;
             let label = args.label.as_deref().with_context(|| {
                 tr!(
                     "训练需要用 --label 指定入选列",
@@ -102,7 +103,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
                     "trained: C={c} (CV AP per C {per_c:?}), CV AP {ap:.3}, combiner {combiner:?}"
                 )
             );
-            ("train-test", test_batches(&args, &analyzer, Some(&model))?)
+            ("train-test", tested(&args, &analyzer, Some(&model), tests)?)
         }
         (None, Some(path), false) => {
             let model = SelectionModel::load(path)
@@ -179,9 +180,25 @@ fn test_batches(
     analyzer: &Analyzer,
     model: Option<&SelectionModel>,
 ) -> Result<Vec<BatchReport>> {
+    let batches = read_tests(args)?;
+    tested(args, analyzer, model, batches)
+}
+
+/// The `--test` batches, read before any training so that a wrong path or a bad file stops
+/// the run before the time training takes.
+fn read_tests(args: &EvalArgs) -> Result<Vec<Batch>> {
+    args.test.iter().map(|p| args.input_args.read(p)).collect()
+}
+
+/// Scores the test batches already read.
+fn tested(
+    args: &EvalArgs,
+    analyzer: &Analyzer,
+    model: Option<&SelectionModel>,
+    batches: Vec<Batch>,
+) -> Result<Vec<BatchReport>> {
     let mut out = Vec::new();
-    for path in &args.test {
-        let batch = args.input_args.read(path)?;
+    for (path, batch) in args.test.iter().zip(batches) {
         let screening = analyzer.screen(&batch.submissions(), model);
         out.push(report_batch(args, path, &batch, &screening)?);
     }

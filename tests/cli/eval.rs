@@ -134,3 +134,19 @@ fn the_mean_of_batches_without_a_pick_is_not_a_number_not_zero() {
         &json["mean"]["wss95"],
     );
 }
+
+#[test]
+fn a_wrong_test_path_stops_eval_before_it_trains() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let err = env.fails(&[
+        "eval",
+        "past.csv",
+        "--label",
+        "入选",
+        "--test",
+        "missing.csv",
+    ]);
+    assert_contains("stderr", &err, "missing.csv");
+    assert!(!err.contains("训练完成"), "it trained first:\n{err}");
+}
