@@ -135,6 +135,9 @@ pub enum Error {
         /// The file, as given the second time.
         path: PathBuf,
     },
+    /// A command line asking for something impossible that the parser cannot see (the
+    /// message says what).
+    Usage(String),
 }
 
 impl std::fmt::Display for Error {
@@ -262,6 +265,7 @@ impl std::fmt::Display for Error {
                     write!(f, "{path}：本次运行的两个输出指向同一个文件，请分别指定")
                 }
             }
+            Error::Usage(message) => write!(f, "{message}"),
             Error::SameInput { path } => {
                 let path = path.display();
                 if en {

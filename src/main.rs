@@ -20,6 +20,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
                 xuanti::Error::OverwriteInput { .. }
                     | xuanti::Error::SameOutput { .. }
                     | xuanti::Error::SameInput { .. }
+                    | xuanti::Error::Usage(_)
                     | xuanti::Error::NoSuchColumn { .. }
                     | xuanti::Error::Exists { .. }
             )

@@ -19,11 +19,12 @@ use super::{InputArgs, LearnArgs};
 /// Measure ranking quality.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Labelled past submissions to train on. Without --test: k-fold cross-validation on it.
+    /// Labelled past submissions to train on (several files: one per round, oldest first, as
+    /// for `train`). Without --test: k-fold cross-validation on it (one file).
     /// Without INPUT and --model: cold start (themes and criteria only) on each --test batch.
     // The impossible combinations are usage errors (exit 2) before anything is read.
-    #[arg(requires = "label", conflicts_with = "model")]
-    input: Option<PathBuf>,
+    #[arg(requires = "label", conflicts_with = "model", num_args = 0.., value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
     /// The picked column (in INPUT and in every --test batch).
     #[arg(long, value_name = "COL", required_unless_present = "themes_col")]
     label: Option<String>,
@@ -31,7 +32,7 @@ pub struct EvalArgs {
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=20))]
     folds: u32,
     /// Later batches to rank and score (repeatable).
-    #[arg(long, value_name = "FILE", required_unless_present = "input")]
+    #[arg(long, value_name = "FILE", required_unless_present = "inputs")]
     test: Vec<PathBuf>,
     /// Evaluate this trained model on the --test batches instead of training.
     #[arg(long, value_name = "FILE")]
@@ -74,10 +75,19 @@ pub fn run(args: EvalArgs) -> Result<()> {
         .iter()
         .map(|p| read_anchors(p))
         .collect::<Result<Vec<_>>>()?;
-    let (mode, batches) = match (&args.input, &args.model, args.test.is_empty()) {
+    if args.inputs.len() > 1 && args.test.is_empty() {
+        return Err(xuanti::Error::Usage(tr!(
+            "交叉验证只用一个文件；几个文件（每轮一个）请用 --test 给出要测的批次",
+            "cross-validation takes one file; to train on several (one per round), give the batches to test with --test"
+        ))
+        .into());
+    }
+    super::InputArgs::distinct(&args.input_args, &args.inputs)?;
+    let (mode, batches) = match (args.inputs.first(), &args.model, args.test.is_empty()) {
         (Some(input), None, true) => ("cross-validation", cross_validate(&args, input)?),
-        (Some(input), None, false) => {
-            let (train, analyzer) = args.input_args.read_with_analyzer(input)?;
+        (Some(_), None, false) => {
+            let files: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
+            let (train, analyzer) = args.input_args.read_all_with_analyzer(&files)?;
             let tests = read_tests(&args)?;
             let label = args.label.as_deref().with_context(|| {
                 tr!(
@@ -85,15 +95,10 @@ pub fn run(args: EvalArgs) -> Result<()> {
                     "--label COL is needed to train"
                 )
             })?;
-            let analysis = analyzer.analyze(&train.submissions());
-            let model = fit(
-                std::slice::from_ref(&train),
-                &analysis,
-                analyzer.themes(),
-                label,
-                &args.learn,
-            )?
-            .with_pick_rate(args.pick_rate);
+            let submissions: Vec<_> = train.iter().flat_map(Batch::submissions).collect();
+            let analysis = analyzer.analyze(&submissions);
+            let model = fit(&train, &analysis, analyzer.themes(), label, &args.learn)?
+                .with_pick_rate(args.pick_rate);
             let t = model.training();
             let (c, per_c, ap, combiner) = (t.chosen_c, &t.cv_ap_per_c, t.cv_ap, model.combiner());
             eprintln!(

@@ -150,3 +150,38 @@ fn a_wrong_test_path_stops_eval_before_it_trains() {
     assert_contains("stderr", &err, "missing.csv");
     assert!(!err.contains("训练完成"), "it trained first:\n{err}");
 }
+
+#[test]
+fn eval_trains_on_several_rounds_like_train_and_cross_validation_takes_one_file() {
+    let env = Env::new();
+    let mut lines = PAST.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    let part = |keep: &dyn Fn(usize) -> bool| -> String {
+        std::iter::once(header)
+            .chain(
+                rows.iter()
+                    .enumerate()
+                    .filter(|(i, _)| keep(*i))
+                    .map(|(_, l)| *l),
+            )
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    env.write("past.csv", PAST);
+    env.write("r1.csv", part(&|i| i % 2 == 0));
+    env.write("r2.csv", part(&|i| i % 2 == 1));
+    env.write(
+        "both.csv",
+        part(&|i| i % 2 == 0) + &part(&|i| i % 2 == 1)[header.len() + 1..],
+    );
+    let one = json(&env.ok(&[
+        "eval", "both.csv", "--label", "入选", "--test", "past.csv", "--json",
+    ]));
+    let two = json(&env.ok(&[
+        "eval", "r1.csv", "r2.csv", "--label", "入选", "--test", "past.csv", "--json",
+    ]));
+    assert_same("metrics", &one["batches"], &two["batches"]);
+    let err = env.fails_usage(&["eval", "r1.csv", "r2.csv", "--label", "入选"]);
+    assert_contains("stderr", &err, "--test");
+}
