@@ -436,6 +436,11 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
     items.par_iter().map(&f).collect()
 }
 
+/// The largest frequency a user dictionary line may give: far above any word of jieba's
+/// dictionary (的: about 320,000; all words together: about 60 million), and low enough that
+/// jieba's running total of frequencies (a `usize`) cannot overflow.
+const MAX_USER_FREQ: usize = 1_000_000_000;
+
 /// Adds `word [freq] [tag]` lines; a missing frequency is computed so the word stays whole.
 /// Returns the words tagged `nr*`: names the dictionary's author vouches for.
 fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<String>> {
@@ -471,15 +476,33 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<Strin
         let freq = match parts.peek() {
             None => None,
             Some(f) if f.bytes().all(|b| b.is_ascii_alphabetic()) => None,
-            Some(f) => Some(f.parse::<usize>().map_err(|_| Error::Dictionary {
-                path: path.to_path_buf(),
-                line: i + 1,
-                value: line.to_string(),
-                message: crate::tr!(
-                    "词频不是整数（每行写“词 [词频] [词性]”）",
-                    "the frequency is not a whole number (use 'word [freq] [tag]')"
-                ),
-            })?),
+            Some(f) => {
+                let error = |message: String| Error::Dictionary {
+                    path: path.to_path_buf(),
+                    line: i + 1,
+                    value: line.to_string(),
+                    message,
+                };
+                let too_large = || {
+                    error(crate::tr!(
+                        "词频太大（最大 {MAX_USER_FREQ}）",
+                        "the frequency is too large (at most {MAX_USER_FREQ})"
+                    ))
+                };
+                match f.parse::<usize>() {
+                    Ok(n) if n <= MAX_USER_FREQ => Some(n),
+                    Ok(_) => return Err(too_large()),
+                    Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => {
+                        return Err(too_large())
+                    }
+                    Err(_) => {
+                        return Err(error(crate::tr!(
+                            "词频不是整数（每行写“词 [词频] [词性]”）",
+                            "the frequency is not a whole number (use 'word [freq] [tag]')"
+                        )))
+                    }
+                }
+            }
         };
         if freq.is_some() {
             parts.next();
@@ -568,6 +591,30 @@ mod tests {
             "{e}"
         );
         assert!(e.len() < 400, "{} bytes", e.len());
+    }
+
+    /// jieba adds every frequency to a running total: 18446744073709551615 overflowed it (a
+    /// panic in a debug build; in a release build the total wrapped and every other word's
+    /// probability with it), and a larger number was called "not a whole number".
+    #[test]
+    fn a_user_dictionary_frequency_too_large_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.txt");
+        for freq in [
+            "18446744073709551615",
+            "99999999999999999999999",
+            "1000000001",
+        ] {
+            std::fs::write(&path, format!("好词 100 n\n大词 {freq} n\n")).unwrap();
+            let e = Segmenter::with_dict(&path).unwrap_err().to_string();
+            assert!(
+                e.contains("第 2 行") && e.contains("词频太大") && e.contains(freq),
+                "{e}"
+            );
+        }
+        std::fs::write(&path, "大词 1000000000 n\n").unwrap();
+        let seg = Segmenter::with_dict(&path).unwrap();
+        assert!(words(&seg, "大词好").contains(&"大词".to_string()));
     }
 
     #[test]
