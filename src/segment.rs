@@ -519,11 +519,17 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<Strin
                 ),
             });
         }
+        // Written as the text is segmented: normalized (5G → 5g, Ｇ２０ → g20), or it never
+        // matches.
+        let word = crate::normalize::normalize(word);
+        if word.is_empty() {
+            continue;
+        }
         // A word without a frequency gets one high enough to keep it whole.
         let freq = freq.filter(|&f| f > 0);
-        jieba.add_word(word, freq.or(Some(jieba.suggest_freq(word).max(1))), tag);
+        jieba.add_word(&word, freq.or(Some(jieba.suggest_freq(&word).max(1))), tag);
         if tag.is_some_and(|t| t.starts_with("nr")) {
-            names.push(word.to_string());
+            names.push(word);
         }
     }
     Ok(names)
@@ -615,6 +621,20 @@ mod tests {
         std::fs::write(&path, "大词 1000000000 n\n").unwrap();
         let seg = Segmenter::with_dict(&path).unwrap();
         assert!(words(&seg, "大词好").contains(&"大词".to_string()));
+    }
+
+    /// The text is normalized before segmentation (5G → 5g, Ｇ２０ → g20), so a dictionary word
+    /// written as the text writes it never matched, silently: its tag and its wholeness were lost.
+    #[test]
+    fn user_dictionary_words_are_normalized_like_the_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.txt");
+        std::fs::write(&path, "华为5G创新中心 nt\nＧ２０杭州峰会 nz\n").unwrap();
+        let seg = Segmenter::with_dict(&path).unwrap();
+        let w = words(&seg, "华为5G创新中心和Ｇ２０杭州峰会");
+        for term in ["华为5g创新中心", "g20杭州峰会"] {
+            assert!(w.iter().any(|x| x == term), "{term} split: {w:?}");
+        }
     }
 
     #[test]
