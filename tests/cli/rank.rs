@@ -281,3 +281,23 @@ fn output_dash_is_standard_output() {
     assert!(!env.exists("-"), "a file named - was written");
     assert_same("stdout", env.ok(&["rank", "in.csv"]), dash);
 }
+
+/// A zero-width space or soft hyphen pasted in from a web page hid the keyword it fell in:
+/// 乡村\u{200B}振兴 scored as if the story had no 乡村振兴.
+#[test]
+fn invisible_characters_pasted_into_a_text_do_not_hide_its_keywords() {
+    let env = Env::new();
+    let clean = "村党支部书记带领群众推进乡村振兴，发展合作社。";
+    let hidden = "村党支部\u{AD}书记带领群众推进乡村\u{200B}振兴，发展合作\u{FEFF}社。";
+    env.write(
+        "in.csv",
+        format!("编号,标题,内容\nA,乡村振兴,{clean}\nB,乡村\u{200B}振兴,{hidden}\n"),
+    );
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--no-dedup"]));
+    let row = |id: &str| {
+        let r = ranked.rank_of(id) - 1;
+        ranked.rows[r][..ranked.col("reasons") + 1].to_vec()
+    };
+    let (a, b) = (row("A"), row("B"));
+    assert_same("theme, relevances, criteria and reasons", &a[2..], &b[2..]);
+}
