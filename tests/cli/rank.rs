@@ -196,6 +196,47 @@ fn input_columns_named_like_output_columns_get_an_input_prefix() {
     );
 }
 
+/// An input column named `criterion:…` or `theme:…` (staff's own 审核 mark, a theme column of
+/// another tool) was written under its own name among xuanti's: the report drew it as a
+/// criterion bar or a theme, and the next round took it for xuanti's own and dropped it.
+#[test]
+fn input_columns_named_like_theme_or_criterion_columns_get_an_input_prefix_and_survive() {
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        "id,title,text,criterion:审核,theme:旧主题\n1,乡村振兴,村党支部书记王建国带领群众推进乡村振兴,0.9,甲\n2,红色,红军长征的故事,通过,乙\n",
+    );
+    let out = env.ok(&["rank", "in.csv", "-o", "r1.csv", "--report", "r.html"]);
+    assert!(out.is_empty());
+    let first = Ranked::parse(env.read("r1.csv").trim_start_matches('\u{feff}'));
+    let tail: Vec<String> = first.header[first.header.len() - 2..].to_vec();
+    assert_same(
+        "passed-through columns",
+        ["input:criterion:审核", "input:theme:旧主题"]
+            .map(String::from)
+            .to_vec(),
+        tail,
+    );
+    let report = env.read("r.html");
+    assert!(
+        !report.contains("审核"),
+        "the report drew the input's column"
+    );
+    assert!(
+        !report.contains("旧主题"),
+        "the report took the input's column for a theme"
+    );
+    env.ok(&["rank", "r1.csv", "-o", "r2.csv"]);
+    let second = Ranked::parse(env.read("r2.csv").trim_start_matches('\u{feff}'));
+    let mut marks = second.column("input:criterion:审核");
+    marks.sort();
+    assert_same(
+        "staff's column in the next round",
+        vec!["0.9".to_string(), "通过".to_string()],
+        marks,
+    );
+}
+
 #[test]
 fn header_only_file_gives_a_header_only_ranking() {
     let env = Env::new();
