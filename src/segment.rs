@@ -495,6 +495,14 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<Strin
                     Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => {
                         return Err(too_large())
                     }
+                    // No digit at all: most likely a word written with a space (乡村 振兴).
+                    Err(_) if !f.bytes().any(|b| b.is_ascii_digit()) => {
+                        let f = crate::error::shorten(f);
+                        return Err(error(crate::tr!(
+                            "“{f}”不是词频：词里不能有空格（每行写“词 [词频] [词性]”）",
+                            "'{f}' is not a frequency: a word cannot contain spaces (use 'word [freq] [tag]')"
+                        )));
+                    }
                     Err(_) => {
                         return Err(error(crate::tr!(
                             "词频不是整数（每行写“词 [词频] [词性]”）",
@@ -635,6 +643,21 @@ mod tests {
         for term in ["华为5g创新中心", "g20杭州峰会"] {
             assert!(w.iter().any(|x| x == term), "{term} split: {w:?}");
         }
+    }
+
+    /// A word written with a space (乡村 振兴) was told its frequency is not a whole number.
+    #[test]
+    fn a_user_dictionary_word_with_a_space_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.txt");
+        std::fs::write(&path, "好词 100 n\n乡村 振兴 5\n").unwrap();
+        let e = Segmenter::with_dict(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("第 2 行")
+                && e.contains("“振兴”不是词频：词里不能有空格")
+                && e.contains("乡村 振兴 5"),
+            "{e}"
+        );
     }
 
     #[test]
