@@ -33,7 +33,7 @@ impl Explanation {
     ) -> Explanation {
         if a.empty {
             return Explanation {
-                text: "空内容（标题和正文都是空的）".to_string(),
+                text: "空内容（标题和正文里没有文字）".to_string(),
             };
         }
         let mut parts = Vec::new();

@@ -1,5 +1,6 @@
 //! Raw cell text → normalized text: full-width ASCII folded to half-width, ASCII lower-cased,
-//! control characters dropped and whitespace runs collapsed, so that Ｇ２０, g20 and G20 meet.
+//! invisible format characters (zero-width space, soft hyphen) removed, control characters
+//! dropped and whitespace runs collapsed, so that Ｇ２０, g20 and G20 meet.
 
 /// Normalizes one piece of text (see the module doc).
 pub fn normalize(raw: &str) -> String {
@@ -14,6 +15,9 @@ pub fn normalize_into(out: &mut String, raw: &str) {
     let mut pending_space = false;
     for c in raw.chars() {
         let c = fold(c);
+        if is_invisible(c) {
+            continue;
+        }
         if c.is_whitespace() || c.is_control() {
             pending_space = out.len() > start;
             continue;
@@ -24,6 +28,24 @@ pub fn normalize_into(out: &mut String, raw: &str) {
         }
         out.push(c.to_ascii_lowercase());
     }
+}
+
+/// Invisible format characters that web pages and WeChat articles leave in pasted text: zero
+/// width (space, non-joiner, joiner, word joiner), the soft hyphen, direction marks and
+/// overrides, a byte order mark mid-text. Dropped (not made a space), as a reader does not
+/// see them: 乡村\u{200B}振兴 is 乡村振兴.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{61C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Full-width forms U+FF01..=U+FF5E map to ASCII; the ideographic space to a space.
@@ -85,6 +107,24 @@ mod tests {
         normalize_into(&mut out, "  Ｇ２０ 峰会 ");
         assert_eq!(out, "标题g20 峰会");
         assert_eq!(&out["标题".len()..], normalize("  Ｇ２０ 峰会 "));
+    }
+
+    /// Text pasted from a web page or a WeChat article carries invisible format characters
+    /// (a zero-width space, a soft hyphen, a byte order mark mid-text): kept, they hid every
+    /// keyword, name and word they fell inside of (乡村\u{200B}振兴 was not 乡村振兴).
+    #[test]
+    fn drops_invisible_format_characters() {
+        for c in [
+            '\u{200B}', '\u{200C}', '\u{200D}', '\u{00AD}', '\u{FEFF}', '\u{2060}', '\u{202E}',
+        ] {
+            assert_eq!(
+                normalize(&format!("乡村{c}振兴")),
+                "乡村振兴",
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        assert_eq!(normalize("\u{FEFF}标题\u{200B} "), "标题");
     }
 
     #[test]

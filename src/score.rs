@@ -25,7 +25,8 @@ pub struct Assessment {
     pub criteria: CriteriaScores,
     /// The model's view, when a model scored it.
     pub model: Option<ModelScore>,
-    /// Neither title nor text has any content: kept in the output, scored 0, reason 空内容.
+    /// Neither title nor text has a letter or digit (empty, or punctuation and emoji alone):
+    /// kept in the output, scored 0, reason 空内容.
     pub empty: bool,
 }
 

@@ -436,6 +436,11 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
     items.par_iter().map(&f).collect()
 }
 
+/// The largest frequency a user dictionary line may give: far above any word of jieba's
+/// dictionary (的: about 320,000; all words together: about 60 million), and low enough that
+/// jieba's running total of frequencies (a `usize`) cannot overflow.
+const MAX_USER_FREQ: usize = 1_000_000_000;
+
 /// Adds `word [freq] [tag]` lines; a missing frequency is computed so the word stays whole.
 /// Returns the words tagged `nr*`: names the dictionary's author vouches for.
 fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<String>> {
@@ -471,15 +476,41 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<Strin
         let freq = match parts.peek() {
             None => None,
             Some(f) if f.bytes().all(|b| b.is_ascii_alphabetic()) => None,
-            Some(f) => Some(f.parse::<usize>().map_err(|_| Error::Dictionary {
-                path: path.to_path_buf(),
-                line: i + 1,
-                value: line.to_string(),
-                message: crate::tr!(
-                    "词频不是整数（每行写“词 [词频] [词性]”）",
-                    "the frequency is not a whole number (use 'word [freq] [tag]')"
-                ),
-            })?),
+            Some(f) => {
+                let error = |message: String| Error::Dictionary {
+                    path: path.to_path_buf(),
+                    line: i + 1,
+                    value: line.to_string(),
+                    message,
+                };
+                let too_large = || {
+                    error(crate::tr!(
+                        "词频太大（最大 {MAX_USER_FREQ}）",
+                        "the frequency is too large (at most {MAX_USER_FREQ})"
+                    ))
+                };
+                match f.parse::<usize>() {
+                    Ok(n) if n <= MAX_USER_FREQ => Some(n),
+                    Ok(_) => return Err(too_large()),
+                    Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => {
+                        return Err(too_large())
+                    }
+                    // No digit at all: most likely a word written with a space (乡村 振兴).
+                    Err(_) if !f.bytes().any(|b| b.is_ascii_digit()) => {
+                        let f = crate::error::shorten(f);
+                        return Err(error(crate::tr!(
+                            "“{f}”不是词频：词里不能有空格（每行写“词 [词频] [词性]”）",
+                            "'{f}' is not a frequency: a word cannot contain spaces (use 'word [freq] [tag]')"
+                        )));
+                    }
+                    Err(_) => {
+                        return Err(error(crate::tr!(
+                            "词频不是整数（每行写“词 [词频] [词性]”）",
+                            "the frequency is not a whole number (use 'word [freq] [tag]')"
+                        )))
+                    }
+                }
+            }
         };
         if freq.is_some() {
             parts.next();
@@ -496,11 +527,17 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<Strin
                 ),
             });
         }
+        // Written as the text is segmented: normalized (5G → 5g, Ｇ２０ → g20), or it never
+        // matches.
+        let word = crate::normalize::normalize(word);
+        if word.is_empty() {
+            continue;
+        }
         // A word without a frequency gets one high enough to keep it whole.
         let freq = freq.filter(|&f| f > 0);
-        jieba.add_word(word, freq.or(Some(jieba.suggest_freq(word).max(1))), tag);
+        jieba.add_word(&word, freq.or(Some(jieba.suggest_freq(&word).max(1))), tag);
         if tag.is_some_and(|t| t.starts_with("nr")) {
-            names.push(word.to_string());
+            names.push(word);
         }
     }
     Ok(names)
@@ -568,6 +605,59 @@ mod tests {
             "{e}"
         );
         assert!(e.len() < 400, "{} bytes", e.len());
+    }
+
+    /// jieba adds every frequency to a running total: 18446744073709551615 overflowed it (a
+    /// panic in a debug build; in a release build the total wrapped and every other word's
+    /// probability with it), and a larger number was called "not a whole number".
+    #[test]
+    fn a_user_dictionary_frequency_too_large_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.txt");
+        for freq in [
+            "18446744073709551615",
+            "99999999999999999999999",
+            "1000000001",
+        ] {
+            std::fs::write(&path, format!("好词 100 n\n大词 {freq} n\n")).unwrap();
+            let e = Segmenter::with_dict(&path).unwrap_err().to_string();
+            assert!(
+                e.contains("第 2 行") && e.contains("词频太大") && e.contains(freq),
+                "{e}"
+            );
+        }
+        std::fs::write(&path, "大词 1000000000 n\n").unwrap();
+        let seg = Segmenter::with_dict(&path).unwrap();
+        assert!(words(&seg, "大词好").contains(&"大词".to_string()));
+    }
+
+    /// The text is normalized before segmentation (5G → 5g, Ｇ２０ → g20), so a dictionary word
+    /// written as the text writes it never matched, silently: its tag and its wholeness were lost.
+    #[test]
+    fn user_dictionary_words_are_normalized_like_the_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.txt");
+        std::fs::write(&path, "华为5G创新中心 nt\nＧ２０杭州峰会 nz\n").unwrap();
+        let seg = Segmenter::with_dict(&path).unwrap();
+        let w = words(&seg, "华为5G创新中心和Ｇ２０杭州峰会");
+        for term in ["华为5g创新中心", "g20杭州峰会"] {
+            assert!(w.iter().any(|x| x == term), "{term} split: {w:?}");
+        }
+    }
+
+    /// A word written with a space (乡村 振兴) was told its frequency is not a whole number.
+    #[test]
+    fn a_user_dictionary_word_with_a_space_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.txt");
+        std::fs::write(&path, "好词 100 n\n乡村 振兴 5\n").unwrap();
+        let e = Segmenter::with_dict(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("第 2 行")
+                && e.contains("“振兴”不是词频：词里不能有空格")
+                && e.contains("乡村 振兴 5"),
+            "{e}"
+        );
     }
 
     #[test]

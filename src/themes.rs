@@ -180,6 +180,10 @@ impl ThemeSet {
                 }
                 let w = w as f32;
                 let k = crate::normalize::normalize(k);
+                // Empty, it would match everywhere.
+                if k.is_empty() {
+                    continue;
+                }
                 match keywords.iter_mut().find(|(o, _)| *o == k) {
                     Some(entry) => entry.1 = w,
                     None => keywords.push((k, w)),
@@ -286,7 +290,8 @@ impl ThemeMatcher {
                     }
                 }
             }
-            for (k, w) in terms {
+            // An empty pattern matches everywhere (themes read from a model file skip `parse`).
+            for (k, w) in terms.into_iter().filter(|(k, _)| !k.is_empty()) {
                 let pi = match patterns.iter().position(|p| *p == k) {
                     Some(p) => p,
                     None => {
@@ -811,6 +816,26 @@ mod tests {
             .iter()
             .flat_map(|x| &x.relevance)
             .all(|r| (0.0..=1.0).contains(r)));
+    }
+
+    /// A weighted keyword that is empty once normalized (`"" = 2.0`, `" " = 2.0`) was kept as an
+    /// empty pattern, which matches everywhere: every row, English and notices included, got
+    /// the theme, and a theme with only such a keyword passed as having keywords.
+    #[test]
+    fn an_empty_weighted_keyword_matches_nothing_and_is_not_a_keyword() {
+        let e = ThemeSet::parse(
+            Path::new("t.toml"),
+            "[[theme]]\nname = \"甲\"\nweighted = { \"\" = 2.0, \" \" = 1.0 }\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("主题“甲”没有关键词"), "{e}");
+        let s = scores(
+            "[[theme]]\nname = \"生态\"\nkeywords = [\"护林\"]\nweighted = { \" \" = 2.0 }\n",
+            &["护林员守护生态二十年", "天气晴", "hello world"],
+        );
+        assert!(s[0].relevance[0] > 0.0);
+        assert_eq!((s[1].best(), s[2].best()), (None, None));
     }
 
     #[test]

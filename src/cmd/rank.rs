@@ -519,7 +519,10 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     let mut role_names: [Option<String>; 3] = Default::default();
     for &i in &passthrough {
         let name = &input_headers[i];
-        let name = if columns.iter().any(|(c, _)| c == name) {
+        // A name in xuanti's own families (`theme:…`, `criterion:…`) is prefixed too, clash
+        // or not: the report reads those families as xuanti's, and so does the next round.
+        let own_family = name.starts_with("theme:") || name.starts_with("criterion:");
+        let name = if own_family || columns.iter().any(|(c, _)| c == name) {
             format!("input:{name}")
         } else {
             name.clone()

@@ -75,8 +75,8 @@ fn landing(path: &Path) -> PathBuf {
 }
 
 /// Checks a run's outputs before any work is done: none is one of `inputs` (whatever the
-/// spelling: `./`, `..`, a symbolic link), no two are the same file, and each one's folder
-/// exists. So a run that cannot write all its outputs writes none of them.
+/// spelling: `./`, `..`, a symbolic link), no two are the same file, none is a folder, and
+/// each one's folder exists. So a run that cannot write all its outputs writes none of them.
 pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<()> {
     let inputs: Vec<PathBuf> = inputs.iter().map(|i| landing(i)).collect();
     let mut seen: Vec<PathBuf> = Vec::new();
@@ -91,6 +91,21 @@ pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<()> {
             return Err(Error::SameOutput {
                 path: out.to_path_buf(),
             });
+        }
+        // A folder (or a name ending in `/`) cannot be replaced by a file: found only when
+        // writing, it failed after the work, and after the ranking when it was `--report`.
+        let ends_in_separator = out
+            .as_os_str()
+            .to_string_lossy()
+            .ends_with(std::path::is_separator);
+        if target.is_dir() || ends_in_separator {
+            return Err(Error::io(
+                out,
+                std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    crate::tr!("是一个文件夹，不是文件", "is a folder, not a file"),
+                ),
+            ));
         }
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,

@@ -376,6 +376,29 @@ fn two_outputs_naming_one_file_or_a_missing_folder_stop_the_run_before_it_writes
     );
 }
 
+/// `--report` naming an existing folder used to fail only after the ranking was written (and
+/// `-o` naming one, only after all the work); a path ending in `/` wrote a file of that name.
+#[test]
+fn an_output_naming_a_folder_stops_the_run_before_it_writes() {
+    let env = Env::english();
+    env.write("in.csv", SUBMISSIONS);
+    std::fs::create_dir(env.path("dir")).unwrap();
+    let err = env.fails(&["rank", "in.csv", "-o", "out.csv", "--report", "dir"]);
+    assert_contains("stderr", &err, "dir: is a folder, not a file");
+    assert!(
+        !env.exists("out.csv"),
+        "the ranking was written before the report failed"
+    );
+    let err = env.fails(&["rank", "in.csv", "-o", "dir"]);
+    assert_contains("stderr", &err, "dir: is a folder, not a file");
+    let err = env.fails(&["rank", "in.csv", "-o", "new/"]);
+    assert_contains("stderr", &err, "new/: is a folder, not a file");
+    assert!(!env.exists("new"), "a file named new was written");
+    env.write("past.csv", super::fixtures::PAST);
+    let err = env.fails(&["train", "past.csv", "--label", "入选", "-o", "dir"]);
+    assert_contains("stderr", &err, "is a folder, not a file");
+}
+
 #[test]
 fn a_symbolic_link_as_output_keeps_the_link_and_fills_its_target() {
     let env = Env::new();

@@ -196,6 +196,47 @@ fn input_columns_named_like_output_columns_get_an_input_prefix() {
     );
 }
 
+/// An input column named `criterion:…` or `theme:…` (staff's own 审核 mark, a theme column of
+/// another tool) was written under its own name among xuanti's: the report drew it as a
+/// criterion bar or a theme, and the next round took it for xuanti's own and dropped it.
+#[test]
+fn input_columns_named_like_theme_or_criterion_columns_get_an_input_prefix_and_survive() {
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        "id,title,text,criterion:审核,theme:旧主题\n1,乡村振兴,村党支部书记王建国带领群众推进乡村振兴,0.9,甲\n2,红色,红军长征的故事,通过,乙\n",
+    );
+    let out = env.ok(&["rank", "in.csv", "-o", "r1.csv", "--report", "r.html"]);
+    assert!(out.is_empty());
+    let first = Ranked::parse(env.read("r1.csv").trim_start_matches('\u{feff}'));
+    let tail: Vec<String> = first.header[first.header.len() - 2..].to_vec();
+    assert_same(
+        "passed-through columns",
+        ["input:criterion:审核", "input:theme:旧主题"]
+            .map(String::from)
+            .to_vec(),
+        tail,
+    );
+    let report = env.read("r.html");
+    assert!(
+        !report.contains("审核"),
+        "the report drew the input's column"
+    );
+    assert!(
+        !report.contains("旧主题"),
+        "the report took the input's column for a theme"
+    );
+    env.ok(&["rank", "r1.csv", "-o", "r2.csv"]);
+    let second = Ranked::parse(env.read("r2.csv").trim_start_matches('\u{feff}'));
+    let mut marks = second.column("input:criterion:审核");
+    marks.sort();
+    assert_same(
+        "staff's column in the next round",
+        vec!["0.9".to_string(), "通过".to_string()],
+        marks,
+    );
+}
+
 #[test]
 fn header_only_file_gives_a_header_only_ranking() {
     let env = Env::new();
@@ -405,4 +446,24 @@ fn a_file_given_twice_is_refused_and_ids_shared_by_two_files_are_warned_about() 
         Ranked::parse(&env.read("out.csv")).rows.len(),
     );
     assert_contains("stderr", &err, "3 个编号在不止一个文件里出现");
+}
+
+/// A zero-width space or soft hyphen pasted in from a web page hid the keyword it fell in:
+/// 乡村\u{200B}振兴 scored as if the story had no 乡村振兴.
+#[test]
+fn invisible_characters_pasted_into_a_text_do_not_hide_its_keywords() {
+    let env = Env::new();
+    let clean = "村党支部书记带领群众推进乡村振兴，发展合作社。";
+    let hidden = "村党支部\u{AD}书记带领群众推进乡村\u{200B}振兴，发展合作\u{FEFF}社。";
+    env.write(
+        "in.csv",
+        format!("编号,标题,内容\nA,乡村振兴,{clean}\nB,乡村\u{200B}振兴,{hidden}\n"),
+    );
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--no-dedup"]));
+    let row = |id: &str| {
+        let r = ranked.rank_of(id) - 1;
+        ranked.rows[r][..ranked.col("reasons") + 1].to_vec()
+    };
+    let (a, b) = (row("A"), row("B"));
+    assert_same("theme, relevances, criteria and reasons", &a[2..], &b[2..]);
 }

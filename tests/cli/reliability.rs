@@ -228,6 +228,23 @@ fn empty_submission_is_kept_scored_zero_with_reason_kongneirong() {
     assert_contains("reasons", &ranked.column("reasons")[row], "空内容");
 }
 
+/// A row of punctuation or emoji alone has no words, so it scores 0 like an empty row; its
+/// reason said 标题和正文都是空的 beside a title that was not.
+#[test]
+fn a_row_of_punctuation_or_emoji_alone_scores_zero_and_its_reason_does_not_call_it_empty() {
+    let env = Env::new();
+    let text = format!("{SUBMISSIONS}N10,。，！？……,,😀🎉——\nN11,,,\n");
+    env.write("in.csv", text);
+    let ranked = rank(&env, &["in.csv"]);
+    for id in ["N10", "N11"] {
+        let row = ranked.rank_of(id) - 1;
+        assert_same("score", "0.0000", ranked.column("score")[row].as_str());
+        let reason = &ranked.column("reasons")[row];
+        assert_contains("reasons", reason, "空内容");
+        assert!(!reason.contains("都是空的"), "{id}: {reason}");
+    }
+}
+
 #[test]
 fn a_ten_megabyte_cell_and_a_very_long_line_are_read() {
     let env = Env::new();
