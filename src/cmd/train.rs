@@ -47,7 +47,15 @@ enum UnmarkedArg {
 }
 
 pub fn run(args: TrainArgs) -> Result<()> {
+    // The model's folder (models/ by default) is made first, so that the output check finds
+    // it; folders made here are removed again if the run fails (only while they are empty).
+    let mut made: Vec<PathBuf> = Vec::new();
     if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        made = dir
+            .ancestors()
+            .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+            .map(Path::to_path_buf)
+            .collect();
         std::fs::create_dir_all(dir).with_context(|| {
             tr!(
                 "无法建立文件夹 {}",
@@ -56,6 +64,17 @@ pub fn run(args: TrainArgs) -> Result<()> {
             )
         })?;
     }
+    let result = train(&args);
+    if result.is_err() {
+        // Innermost first; a folder that holds anything stays.
+        for dir in &made {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+    result
+}
+
+fn train(args: &TrainArgs) -> Result<()> {
     args.input_args.distinct(&args.inputs)?;
     let inputs = args.input_args.paths_of(&args.inputs);
     xuanti::write::check_outputs(&[args.output.as_path()], &inputs)?;

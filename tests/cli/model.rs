@@ -720,3 +720,38 @@ fn theme_labels_listed_with_enumeration_commas_are_split_like_semicolons() {
     assert_same("with 、", &models[0], &models[1]);
     assert_same("with ，", &models[0], &models[2]);
 }
+
+#[test]
+fn a_failed_training_leaves_no_folder_it_made_behind() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    env.fails_usage(&[
+        "train",
+        "past.csv",
+        "--label",
+        "没有这列",
+        "-o",
+        "new/deep/m.json",
+    ]);
+    assert!(!env.exists("new"), "the folders made for the model stayed");
+    // A folder that was there stays, and so does a made one that holds something by then.
+    env.write("kept/note.txt", "staff's file");
+    env.fails_usage(&[
+        "train",
+        "past.csv",
+        "--label",
+        "没有这列",
+        "-o",
+        "kept/m.json",
+    ]);
+    assert!(env.exists("kept/note.txt"));
+    env.ok(&[
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "-o",
+        "new/deep/m.json",
+    ]);
+    assert!(env.exists("new/deep/m.json"));
+}
