@@ -13,7 +13,7 @@ use xuanti::read::Batch;
 use xuanti::score::{Analyzer, Screening};
 use xuanti::tr;
 
-use super::train::{fit, split_themes};
+use super::train::{fit, resolve_unmarked, split_themes, UnmarkedArg};
 use super::{InputArgs, LearnArgs};
 
 /// Measure ranking quality.
@@ -44,6 +44,10 @@ pub struct EvalArgs {
     /// training data, for batches of 100+ rows), a rate such as `0.1`, or `off`.
     #[arg(long, value_name = "RATE", default_value = "trained", value_parser = super::parse_pick_rate)]
     pick_rate: PickRate,
+    /// Rows whose picked cell is empty or 待定, in the training files and the --test batches:
+    /// `reject` takes them as not picked, `skip` leaves them out (as for `train`).
+    #[arg(long, value_name = "HOW", value_enum, requires = "label")]
+    unmarked: Option<UnmarkedArg>,
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
@@ -87,8 +91,11 @@ pub fn run(args: EvalArgs) -> Result<()> {
         (Some(input), None, true) => ("cross-validation", cross_validate(&args, input)?),
         (Some(_), None, false) => {
             let files: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
-            let (train, analyzer) = args.input_args.read_all_with_analyzer(&files)?;
+            let (mut train, analyzer) = args.input_args.read_all_with_analyzer(&files)?;
             let tests = read_tests(&args)?;
+            if let Some(label) = &args.label {
+                resolve_unmarked(&mut train, label, args.unmarked)?;
+            }
             let label = args.label.as_deref().with_context(|| {
                 tr!(
                     "训练需要用 --label 指定入选列",
@@ -192,7 +199,15 @@ fn test_batches(
 /// The `--test` batches, read before any training so that a wrong path or a bad file stops
 /// the run before the time training takes.
 fn read_tests(args: &EvalArgs) -> Result<Vec<Batch>> {
-    args.test.iter().map(|p| args.input_args.read(p)).collect()
+    let mut batches = args
+        .test
+        .iter()
+        .map(|p| args.input_args.read(p))
+        .collect::<Result<Vec<Batch>>>()?;
+    if let Some(label) = &args.label {
+        resolve_unmarked(&mut batches, label, args.unmarked)?;
+    }
+    Ok(batches)
 }
 
 /// Scores the test batches already read.
@@ -245,7 +260,8 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
             "--label COL is needed to cross-validate"
         )
     })?;
-    let (batch, analyzer) = args.input_args.read_with_analyzer(input)?;
+    let (mut batch, analyzer) = args.input_args.read_with_analyzer(input)?;
+    resolve_unmarked(std::slice::from_mut(&mut batch), label, args.unmarked)?;
     let labels = batch.labels(label)?;
     // A file without enough picks (or rejects) for even one fit: no number of folds helps,
     // so this is said before the folds are (their error suggests fewer --folds).

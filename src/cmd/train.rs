@@ -41,9 +41,41 @@ pub struct TrainArgs {
 
 /// `--unmarked`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum UnmarkedArg {
+pub enum UnmarkedArg {
     Skip,
     Reject,
+}
+
+/// Applies `--unmarked` to each batch's `label` column and says how many rows it moved.
+pub fn resolve_unmarked(
+    batches: &mut [Batch],
+    label: &str,
+    how: Option<UnmarkedArg>,
+) -> Result<()> {
+    let Some(how) = how else {
+        return Ok(());
+    };
+    let how = match how {
+        UnmarkedArg::Skip => Unmarked::Skip,
+        UnmarkedArg::Reject => Unmarked::Reject,
+    };
+    let mut n = 0;
+    for batch in batches {
+        n += batch.resolve_unmarked(label, how)?;
+    }
+    if n > 0 {
+        super::note(match how {
+            Unmarked::Skip => tr!(
+                "“{label}”列为空或待定的 {n} 行未参加训练",
+                "{n} row(s) with an empty or pending '{label}' cell left out"
+            ),
+            Unmarked::Reject => tr!(
+                "“{label}”列为空或待定的 {n} 行按不入选训练",
+                "{n} row(s) with an empty or pending '{label}' cell taken as not picked"
+            ),
+        });
+    }
+    Ok(())
 }
 
 pub fn run(args: TrainArgs) -> Result<()> {
@@ -80,30 +112,7 @@ fn train(args: &TrainArgs) -> Result<()> {
     xuanti::write::check_outputs(&[args.output.as_path()], &inputs)?;
     let files: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
     let (mut batches, analyzer) = args.input_args.read_all_with_analyzer(&files)?;
-    if let Some(how) = args.unmarked {
-        let how = match how {
-            UnmarkedArg::Skip => Unmarked::Skip,
-            UnmarkedArg::Reject => Unmarked::Reject,
-        };
-        let mut n = 0;
-        for batch in &mut batches {
-            n += batch.resolve_unmarked(&args.label, how)?;
-        }
-        if n > 0 {
-            super::note(match how {
-                Unmarked::Skip => tr!(
-                    "“{}”列为空或待定的 {n} 行未参加训练",
-                    "{n} row(s) with an empty or pending '{}' cell left out",
-                    args.label
-                ),
-                Unmarked::Reject => tr!(
-                    "“{}”列为空或待定的 {n} 行按不入选训练",
-                    "{n} row(s) with an empty or pending '{}' cell taken as not picked",
-                    args.label
-                ),
-            });
-        }
-    }
+    resolve_unmarked(&mut batches, &args.label, args.unmarked)?;
     // Keyword themes and criteria are computed only when the combiner uses them.
     let options = args.learn.options()?;
     let submissions: Vec<_> = batches.iter().flat_map(Batch::submissions).collect();

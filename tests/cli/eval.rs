@@ -185,3 +185,29 @@ fn eval_trains_on_several_rounds_like_train_and_cross_validation_takes_one_file(
     let err = env.fails_usage(&["eval", "r1.csv", "r2.csv", "--label", "入选"]);
     assert_contains("stderr", &err, "--test");
 }
+
+#[test]
+fn eval_takes_unmarked_rows_as_train_does() {
+    let env = Env::new();
+    // The round marked only its picks: the other rows' cells are empty.
+    let marked_picks_only: String = PAST.replace(",否,", ",,");
+    env.write("round.csv", &marked_picks_only);
+    env.write("past.csv", PAST);
+    let err = env.fails(&["eval", "round.csv", "--label", "入选", "--test", "past.csv"]);
+    assert_contains("stderr", &err, "round.csv");
+    let taken = json(&env.ok(&[
+        "eval",
+        "round.csv",
+        "--label",
+        "入选",
+        "--test",
+        "past.csv",
+        "--unmarked",
+        "reject",
+        "--json",
+    ]));
+    let marked = json(&env.ok(&[
+        "eval", "past.csv", "--label", "入选", "--test", "past.csv", "--json",
+    ]));
+    assert_same("metrics", &marked["batches"], &taken["batches"]);
+}
