@@ -244,13 +244,21 @@ fn report_batch(
         None => Vec::new(),
     };
     Ok(BatchReport {
-        batch: path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        batch: batch_name(args, path),
         screening: screening_metrics,
         themes,
     })
+}
+
+/// A batch's name in the report: its file stem (batch-2019), or its whole path when another
+/// `--test` batch has the same stem (a/x.csv and b/x.csv).
+fn batch_name(args: &EvalArgs, path: &Path) -> String {
+    let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let shared = args.test.iter().filter(|p| stem(p) == stem(path)).count() > 1;
+    match stem(path) {
+        Some(s) if !shared => s,
+        _ => path.display().to_string(),
+    }
 }
 
 fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {

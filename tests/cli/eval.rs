@@ -211,3 +211,22 @@ fn eval_takes_unmarked_rows_as_train_does() {
     ]));
     assert_same("metrics", &marked["batches"], &taken["batches"]);
 }
+
+#[test]
+fn test_batches_with_the_same_file_name_are_told_apart() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    env.write("a/x.csv", PAST);
+    env.write("b/x.csv", PAST);
+    let report = json(&env.ok(&[
+        "eval", "past.csv", "--label", "入选", "--test", "a/x.csv", "--test", "b/x.csv", "--test",
+        "past.csv", "--json",
+    ]));
+    let names: Vec<&str> = report["batches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["batch"].as_str().unwrap())
+        .collect();
+    assert_same("names", vec!["a/x.csv", "b/x.csv", "past"], names);
+}
