@@ -478,6 +478,12 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         per_theme: args.per_theme,
         per_unit: args.per_unit,
     };
+    if args.per_theme.is_some() && placements.iter().all(|p| p.theme.is_none()) {
+        super::warn(&[xuanti::tr!(
+            "--per-theme：没有一份材料归入任何主题，名单是空的（可以换一个主题文件，或不用 --per-theme）",
+            "--per-theme: no row fits any theme, so the shortlist is empty (use another themes file, or leave --per-theme out)"
+        )]);
+    }
     let arranged = match review {
         Some(l) => {
             let decided = learn_decisions(l, &decisions, &mut placements);

@@ -612,3 +612,15 @@ fn ids_typed_as_numbers_keep_the_zeros_their_format_shows() {
         "ids as the sheet shows them"
     );
 }
+
+#[test]
+fn per_theme_on_a_batch_that_fits_no_theme_warns_that_the_shortlist_is_empty() {
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        "编号,标题,内容\nA,停水通知,本周三城区部分区域停水，请提前储水。\nB,天气预报,周六多云转小雨。\n",
+    );
+    let err = env.ok_stderr(&["rank", "in.csv", "--per-theme", "2", "-o", "out.csv"]);
+    assert_contains("warning", &err, "--per-theme");
+    assert!(Ranked::parse(&env.read("out.csv")).rows.is_empty());
+}
