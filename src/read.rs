@@ -855,8 +855,17 @@ impl BatchReader {
 /// A small text file staff edit by hand (a themes file, a user dictionary) as a string: with a
 /// BOM, in its encoding; otherwise UTF-8, or GB18030 when that decodes it with fewer errors
 /// (the GBK that Notepad and WPS save on Chinese Windows), as for a CSV. The error names the
-/// first sequence that does not decode, its line and its offset.
+/// first sequence that does not decode, its line and its offset. Lines end as they do on any
+/// system: a lone CR (an old Mac editor's line end) is a line end too, not a character.
 pub fn decode_text(bytes: &[u8]) -> std::result::Result<String, DecodeError> {
+    let text = decode_text_as_is(bytes)?;
+    if !text.contains('\r') {
+        return Ok(text);
+    }
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+fn decode_text_as_is(bytes: &[u8]) -> std::result::Result<String, DecodeError> {
     let encoding = detect_encoding(bytes, true);
     let skip = encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, n)| n);
     let mut decoder = encoding.new_decoder_without_bom_handling();
@@ -2016,6 +2025,15 @@ mod tests {
             ("UTF-16 with BOM", utf16_bom),
         ] {
             assert_eq!(decode_text(&bytes).unwrap(), text, "{what}");
+        }
+        // Lines ended by CR alone (or CRLF) are lines, as LF-ended ones.
+        for ending in ["\r", "\r\n"] {
+            let text = "甲 3\n乙 5\n".replace('\n', ending);
+            assert_eq!(
+                decode_text(text.as_bytes()).unwrap(),
+                "甲 3\n乙 5\n",
+                "{ending:?}"
+            );
         }
         // Bytes neither encoding reads: the line and offset of the first bad one.
         let e = decode_text(b"ok\n\xff\xff\xff").unwrap_err();
