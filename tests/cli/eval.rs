@@ -185,3 +185,20 @@ fn eval_trains_on_several_rounds_like_train_and_cross_validation_takes_one_file(
     let err = env.fails_usage(&["eval", "r1.csv", "r2.csv", "--label", "入选"]);
     assert_contains("stderr", &err, "--test");
 }
+
+/// `eval R1 R2 --test R2` trained on the batch it tested (AP 1.000, meaning nothing) without
+/// a word.
+#[test]
+fn a_test_batch_that_is_also_trained_on_is_warned_about() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let err = env.ok_stderr(&[
+        "eval",
+        "past.csv",
+        "--label",
+        "入选",
+        "--test",
+        "./past.csv",
+    ]);
+    assert_contains("stderr", &err, "past.csv 既用来训练又用来测试");
+}
