@@ -729,7 +729,21 @@ impl BatchReader {
 
     /// The index of a column named by the user, matched like the built-in names.
     pub fn column(&self, name: &str) -> Result<usize> {
-        column_of(&self.path, &self.headers, name)
+        match &self.source {
+            // The batch's columns are every file's: the message names the files.
+            Source::Many { readers, .. } => {
+                let mut names: Vec<String> = readers
+                    .iter()
+                    .take(3)
+                    .map(|r| r.path.display().to_string())
+                    .collect();
+                if readers.len() > 3 {
+                    names.push("…".to_string());
+                }
+                column_of(Path::new(&names.join(", ")), &self.headers, name)
+            }
+            _ => column_of(&self.path, &self.headers, name),
+        }
     }
 
     /// How far the reading is: bytes of a CSV file (or rows of a sheet) consumed so far,

@@ -533,3 +533,20 @@ fn a_staff_score_column_beside_a_ranking_of_xuantis_survives() {
     assert_same("staff's score", ",,,,,95", &scores.join(","));
     assert!(both.column("input:reasons").contains(&"评委甲".to_string()));
 }
+
+/// A file given twice through a hard link (another name for the same file) counted its rows
+/// twice; a column missing from a batch of several files was said to be missing from the
+/// first file only.
+#[test]
+fn a_hard_link_to_a_file_given_is_refused_and_a_missing_column_names_every_file() {
+    let env = Env::new();
+    let (first, second) = two_townships(7);
+    env.write("甲镇.csv", first);
+    env.write("乙镇.csv", second);
+    std::fs::hard_link(env.path("甲镇.csv"), env.path("同一个.csv")).unwrap();
+    let err = env.fails_usage(&["rank", "甲镇.csv", "同一个.csv"]);
+    assert_contains("stderr", &err, "同一个.csv");
+    let err = env.fails_usage(&["rank", "甲镇.csv", "乙镇.csv", "--decisions", "决定"]);
+    assert_contains("stderr", &err, "甲镇.csv");
+    assert_contains("stderr", &err, "乙镇.csv");
+}
