@@ -31,6 +31,23 @@ pub const TEXT_NAMES: &[&str] = &[
     "主要内容",
 ];
 
+/// Whether a header is that of a ranking xuanti wrote (`rank`, `score`, `reasons` and
+/// `criterion:…` columns), read back for the next round.
+pub fn is_own_output(headers: &[String]) -> bool {
+    ["rank", "score", "reasons"]
+        .iter()
+        .all(|c| headers.iter().any(|h| h == c))
+        && headers.iter().any(|h| h.starts_with("criterion:"))
+}
+
+/// Whether a column of xuanti's own ranking is made anew when it is ranked again (its
+/// `decision` column only when a decisions file gives this run's decisions).
+pub fn is_regenerated(name: &str) -> bool {
+    ["rank", "score", "theme", "duplicate_of", "reasons"].contains(&name)
+        || name.starts_with("theme:")
+        || name.starts_with("criterion:")
+}
+
 /// Column names given on the command line; `None` means "find it by its usual names".
 #[derive(Debug, Clone, Default)]
 pub struct ColumnOverrides {
@@ -58,6 +75,14 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// The id of the submission in `row`: its id cell, or its row number when that is empty.
+    pub fn submission_id<'a>(&self, row: &'a Row) -> std::borrow::Cow<'a, str> {
+        match self.id.and_then(|i| row.cells.get(i)).map(|c| c.trim()) {
+            Some(id) if !id.is_empty() => id.into(),
+            _ => row.line.to_string().into(),
+        }
+    }
+
     /// The submission in `row`.
     pub fn submission(&self, row: &Row) -> Submission {
         let cell = |col: Option<usize>| {
@@ -65,13 +90,8 @@ impl Columns {
                 .map(|s| s.trim().to_string())
                 .unwrap_or_default()
         };
-        let id = cell(self.id);
         Submission {
-            id: if id.is_empty() {
-                row.line.to_string()
-            } else {
-                id
-            },
+            id: self.submission_id(row).into_owned(),
             title: cell(self.title),
             unit: cell(self.unit),
             text: cell(self.text),
@@ -218,8 +238,8 @@ enum Source {
         maps: Vec<Vec<usize>>,
         /// The file being read.
         current: usize,
-        /// The batch's synthetic `file` column (each row's file name), if it has one.
-        file_column: Option<usize>,
+        /// The batch's `file` column (each row's file name, unless the row has one).
+        file_column: usize,
         /// The file each id was first seen in (by hash), and the ids seen in two files.
         id_files: rustc_hash::FxHashMap<u64, usize>,
         shared_ids: (usize, Vec<String>),
@@ -566,22 +586,20 @@ impl BatchReader {
                     }
                     continue;
                 }
-                if let Some(id_col) = reader.columns.id {
-                    for row in &got {
-                        let id = row.cells.get(id_col).map_or("", |c| c.trim());
-                        if id.is_empty() {
-                            continue;
-                        }
-                        let mut h = rustc_hash::FxHasher::default();
-                        std::hash::Hash::hash(id, &mut h);
-                        let first = *id_files
-                            .entry(std::hash::Hasher::finish(&h))
-                            .or_insert(file);
-                        if first != file {
-                            shared_ids.0 += 1;
-                            if shared_ids.1.len() < 5 {
-                                shared_ids.1.push(shorten(id).into_owned());
-                            }
+                for row in &got {
+                    // A row without an id is known by its row number, which every file
+                    // has too.
+                    let id = reader.columns.submission_id(row);
+                    let id = id.as_ref();
+                    let mut h = rustc_hash::FxHasher::default();
+                    std::hash::Hash::hash(id, &mut h);
+                    let first = *id_files
+                        .entry(std::hash::Hasher::finish(&h))
+                        .or_insert(file);
+                    if first != file {
+                        shared_ids.0 += 1;
+                        if shared_ids.1.len() < 5 {
+                            shared_ids.1.push(shorten(id).into_owned());
                         }
                     }
                 }
@@ -596,8 +614,8 @@ impl BatchReader {
                             cells[to] = cell;
                         }
                     }
-                    if let Some(f) = *file_column {
-                        cells[f] = name.clone();
+                    if cells[*file_column].trim().is_empty() {
+                        cells[*file_column] = name.clone();
                     }
                     rows.push(Row {
                         line: row.line,
@@ -711,7 +729,21 @@ impl BatchReader {
 
     /// The index of a column named by the user, matched like the built-in names.
     pub fn column(&self, name: &str) -> Result<usize> {
-        column_of(&self.path, &self.headers, name)
+        match &self.source {
+            // The batch's columns are every file's: the message names the files.
+            Source::Many { readers, .. } => {
+                let mut names: Vec<String> = readers
+                    .iter()
+                    .take(3)
+                    .map(|r| r.path.display().to_string())
+                    .collect();
+                if readers.len() > 3 {
+                    names.push("…".to_string());
+                }
+                column_of(Path::new(&names.join(", ")), &self.headers, name)
+            }
+            _ => column_of(&self.path, &self.headers, name),
+        }
     }
 
     /// How far the reading is: bytes of a CSV file (or rows of a sheet) consumed so far,
@@ -759,7 +791,12 @@ impl BatchReader {
             text: None,
         };
         let mut maps = Vec::new();
+        // A ranking of xuanti's own among the files has its output columns made anew: a
+        // column of another file named like one of them (staff's own `score`) is that file's
+        // data, kept apart under `input:…` rather than dropped with the ranking's.
+        let own_output = readers.iter().any(|r| is_own_output(&r.headers));
         for r in &readers {
+            let others_data = own_output && !is_own_output(&r.headers);
             let roles = [
                 (r.columns.id, &mut columns.id),
                 (r.columns.title, &mut columns.title),
@@ -780,6 +817,13 @@ impl BatchReader {
                 if map[c] != usize::MAX {
                     continue;
                 }
+                let renamed;
+                let h = if others_data && (is_regenerated(h) || h == "decision") {
+                    renamed = format!("input:{h}");
+                    &renamed
+                } else {
+                    h
+                };
                 // A column named like one of the batch's own role columns, or already taken
                 // by this file, gets a place of its own.
                 let taken = |i: usize| {
@@ -796,12 +840,14 @@ impl BatchReader {
             }
             maps.push(map);
         }
-        let file_column = (!headers.iter().any(|h| h == "file")).then(|| {
+        // A file's own `file` column (a ranking of several files, ranked again) keeps its
+        // cells; a row without one gets its file's name.
+        let file_column = headers.iter().position(|h| h == "file").unwrap_or_else(|| {
             headers.push("file".to_string());
             headers.len() - 1
         });
         if columns.unit.is_none() {
-            columns.unit = file_column;
+            columns.unit = Some(file_column);
         }
         let mut warnings = Vec::new();
         for r in &readers {

@@ -96,6 +96,26 @@ pub fn run(args: EvalArgs) -> Result<()> {
             if let Some(label) = &args.label {
                 resolve_unmarked(&mut train, label, args.unmarked)?;
             }
+            // A batch trained on and tested measures what the model remembers, not how it ranks.
+            let same = |a: &Path, b: &Path| {
+                std::fs::canonicalize(a)
+                    .ok()
+                    .zip(std::fs::canonicalize(b).ok())
+                    .is_some_and(|(a, b)| a == b)
+            };
+            let both: Vec<String> = args
+                .test
+                .iter()
+                .filter(|t| args.inputs.iter().any(|i| same(i, t)))
+                .map(|t| t.display().to_string())
+                .collect();
+            if !both.is_empty() {
+                let both = both.join("、");
+                super::warn(&[tr!(
+                    "{both} 既用来训练又用来测试：它的分数量的是模型记住了什么，不是排序好坏",
+                    "{both} is both trained on and tested: its figures measure what the model remembers, not how well it ranks"
+                )]);
+            }
             let label = args.label.as_deref().with_context(|| {
                 tr!(
                     "训练需要用 --label 指定入选列",

@@ -219,12 +219,28 @@ impl InputArgs {
     /// ranked or learned twice.
     fn distinct(&self, inputs: &[PathBuf]) -> Result<()> {
         let mut seen: Vec<PathBuf> = Vec::new();
+        // A hard link is another name for the same file: the same device and inode.
+        #[cfg(unix)]
+        let mut inodes: Vec<(u64, u64)> = Vec::new();
         for p in inputs {
             let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-            if seen.contains(&key) {
+            #[cfg(unix)]
+            let inode = std::fs::metadata(p).ok().map(|m| {
+                use std::os::unix::fs::MetadataExt;
+                (m.dev(), m.ino())
+            });
+            #[cfg(not(unix))]
+            let inode: Option<(u64, u64)> = None;
+            #[cfg(unix)]
+            let linked = inode.is_some_and(|i| inodes.contains(&i));
+            #[cfg(not(unix))]
+            let linked = false;
+            if seen.contains(&key) || linked {
                 return Err(xuanti::Error::SameInput { path: p.clone() }.into());
             }
             seen.push(key);
+            #[cfg(unix)]
+            inodes.extend(inode);
         }
         Ok(())
     }

@@ -11,7 +11,7 @@ use xuanti::explain::Explanation;
 use xuanti::model::learn::sigmoid;
 use xuanti::model::{PickRate, SelectionModel};
 use xuanti::rank::{arrange, arrange_reviewed, Placement, Selection};
-use xuanti::read::{read_decisions, BatchReader, Submission};
+use xuanti::read::{is_own_output, is_regenerated, read_decisions, BatchReader, Submission};
 use xuanti::report::{Report, ReportColumns};
 use xuanti::score::Analyzer;
 use xuanti::segment::parallel_map;
@@ -238,19 +238,17 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     let keyword_names = themes.names();
     // A ranking of xuanti's own (read and marked in Excel, ranked again) has its rank, score,
     // theme, criteria and reasons columns made anew rather than passed through.
-    let own_output = ["rank", "score", "reasons"]
-        .iter()
-        .all(|c| reader.headers.iter().any(|h| h == c))
-        && reader.headers.iter().any(|h| h.starts_with("criterion:"));
+    let own_output = is_own_output(&reader.headers);
     // Its `decision` column (written by `--decisions-file`) is made anew only when a decisions
     // file gives this run's decisions; otherwise it is staff's record and passes through.
     let regenerated = |h: &str| {
-        own_output
-            && (["rank", "score", "theme", "duplicate_of", "reasons"].contains(&h)
-                || (h == "decision" && args.decisions_file.is_some())
-                || h.starts_with("theme:")
-                || h.starts_with("criterion:"))
+        own_output && (is_regenerated(h) || (h == "decision" && args.decisions_file.is_some()))
     };
+    // A ranking of several files without a unit column had each row's file as its unit: so it
+    // has when it is ranked again.
+    if own_output && reader.columns.unit.is_none() {
+        reader.columns.unit = reader.headers.iter().position(|h| h == "file");
+    }
     let passthrough: Vec<usize> = (0..reader.headers.len())
         .filter(|&i| Some(i) != reader.columns.id && !regenerated(&reader.headers[i]))
         .collect();

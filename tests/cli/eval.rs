@@ -230,3 +230,20 @@ fn test_batches_with_the_same_file_name_are_told_apart() {
         .collect();
     assert_same("names", vec!["a/x.csv", "b/x.csv", "past"], names);
 }
+
+/// `eval R1 R2 --test R2` trained on the batch it tested (AP 1.000, meaning nothing) without
+/// a word.
+#[test]
+fn a_test_batch_that_is_also_trained_on_is_warned_about() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let err = env.ok_stderr(&[
+        "eval",
+        "past.csv",
+        "--label",
+        "入选",
+        "--test",
+        "./past.csv",
+    ]);
+    assert_contains("stderr", &err, "past.csv 既用来训练又用来测试");
+}

@@ -467,3 +467,86 @@ fn invisible_characters_pasted_into_a_text_do_not_hide_its_keywords() {
     let (a, b) = (row("A"), row("B"));
     assert_same("theme, relevances, criteria and reasons", &a[2..], &b[2..]);
 }
+
+/// A ranking of several files, ranked again next round alone or with a late township's file:
+/// its `file` column still says where each row came from (the late file's rows had an empty
+/// one) and is still the unit (`--per-unit` had no effect on the ranking alone).
+#[test]
+fn a_ranking_of_several_files_ranked_again_keeps_each_rows_file_and_unit() {
+    let env = Env::new();
+    let rows = SUBMISSIONS.lines().count() - 1;
+    env.write("乙镇.csv", other_township(0..7));
+    env.write("丙镇.csv", other_township(7..rows));
+    env.ok(&["rank", "乙镇.csv", "丙镇.csv", "-o", "排序.csv"]);
+    let alone = env.ok_stderr(&["rank", "排序.csv", "--per-unit", "1", "-o", "短名单.csv"]);
+    assert!(!alone.contains("--per-unit"), "{alone}");
+    let mut files = Ranked::parse(&env.read("短名单.csv")).column("file");
+    files.sort();
+    assert_same(
+        "one row per township",
+        "丙镇.csv 乙镇.csv",
+        &files.join(" "),
+    );
+    // A late township, its rows numbered 1, 2, 3 as well.
+    env.write("丁镇.csv", "题目,内容\n迟到的材料,村民自发修路。\n");
+    let again = Ranked::parse(&env.ok(&["rank", "排序.csv", "丁镇.csv"]));
+    let mut files = again.column("file");
+    files.sort();
+    files.dedup();
+    assert_same("files", "丁镇.csv 丙镇.csv 乙镇.csv", &files.join(" "));
+    // A staff column called `file` with blank cells: those get the file's name.
+    env.write("戊镇.csv", "题目,内容,file\n补报材料,村民自发修路。,\n");
+    let both = Ranked::parse(&env.ok(&["rank", "丁镇.csv", "戊镇.csv"]));
+    let mut files = both.column("file");
+    files.sort();
+    assert_same("files", "丁镇.csv 戊镇.csv", &files.join(" "));
+}
+
+/// Files without an id column are numbered by row, so the same id is in each file: a
+/// decisions file keyed by id decided a row of every file at once, with no warning.
+#[test]
+fn row_numbers_standing_for_ids_in_several_files_are_warned_about() {
+    let env = Env::new();
+    env.write(
+        "甲.csv",
+        "题目,内容\n修路,村民自发修路。\n建桥,村民合力建桥。\n",
+    );
+    env.write("乙.csv", "标题,正文\n种茶,村里种茶致富。\n");
+    let err = env.ok_stderr(&["rank", "甲.csv", "乙.csv", "-o", "out.csv"]);
+    assert_contains("stderr", &err, "1 个编号在不止一个文件里出现");
+}
+
+/// xuanti's own ranking ranked together with a file of staff's that has a `score` column of
+/// its own: staff's scores were dropped with the ranking's old ones.
+#[test]
+fn a_staff_score_column_beside_a_ranking_of_xuantis_survives() {
+    let env = Env::new();
+    env.write("乙镇.csv", other_township(0..5));
+    env.ok(&["rank", "乙镇.csv", "-o", "排序.csv"]);
+    env.write(
+        "丁镇.csv",
+        "题目,内容,score,reasons\n修路,村民自发修路。,95,评委甲\n",
+    );
+    let both = Ranked::parse(&env.ok(&["rank", "排序.csv", "丁镇.csv"]));
+    let mut scores = both.column("input:score");
+    scores.sort();
+    assert_same("staff's score", ",,,,,95", &scores.join(","));
+    assert!(both.column("input:reasons").contains(&"评委甲".to_string()));
+}
+
+/// A file given twice through a hard link (another name for the same file) counted its rows
+/// twice; a column missing from a batch of several files was said to be missing from the
+/// first file only.
+#[test]
+fn a_hard_link_to_a_file_given_is_refused_and_a_missing_column_names_every_file() {
+    let env = Env::new();
+    let (first, second) = two_townships(7);
+    env.write("甲镇.csv", first);
+    env.write("乙镇.csv", second);
+    std::fs::hard_link(env.path("甲镇.csv"), env.path("同一个.csv")).unwrap();
+    let err = env.fails_usage(&["rank", "甲镇.csv", "同一个.csv"]);
+    assert_contains("stderr", &err, "同一个.csv");
+    let err = env.fails_usage(&["rank", "甲镇.csv", "乙镇.csv", "--decisions", "决定"]);
+    assert_contains("stderr", &err, "甲镇.csv");
+    assert_contains("stderr", &err, "乙镇.csv");
+}
