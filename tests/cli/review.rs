@@ -354,3 +354,38 @@ fn simulate_runs_from_the_largest_seed_wrap_round_instead_of_panicking() {
         v["wss@95_per_run"][1].clone(),
     );
 }
+
+#[test]
+fn decisions_typed_in_full_width_or_with_an_emoji_tick_or_inner_spaces_are_read() {
+    // Ｙ, １ and ｙｅｓ (a Chinese input method's full-width letters and digits), ✔️ (the
+    // tick with the emoji selector phones and WPS add), 不 入选 and 已入选 were "not a
+    // decision", though they look like or say one that is.
+    let env = Env::new();
+    let odd = with_decisions(|id| match id {
+        "S01" => "Ｙ",
+        "S02" => "１",
+        "S03" => "✔\u{FE0F}",
+        "S04" => "已入选",
+        "N01" => "不 入选",
+        "N02" => "ｎｏ",
+        "N03" => "０",
+        "N04" => "否\u{3000}",
+        _ => "",
+    });
+    let plain = with_decisions(|id| match id {
+        "S01" | "S02" | "S03" | "S04" => "入选",
+        "N01" | "N02" | "N03" | "N04" => "不入选",
+        _ => "",
+    });
+    env.write("odd.csv", odd);
+    env.write("plain.csv", plain);
+    let odd = Ranked::parse(&env.ok(&["rank", "odd.csv", "--decisions", "决定"]));
+    let plain = Ranked::parse(&env.ok(&["rank", "plain.csv", "--decisions", "决定"]));
+    assert_same("order", plain.ids(), odd.ids());
+    assert_same("scores", plain.column("score"), odd.column("score"));
+    // Past rounds' labels are read the same way.
+    let past: String = PAST.replacen(",是,", ",Ｙ,", 1).replacen(",否,", ",不 入选,", 1);
+    assert_ne!(past, PAST);
+    env.write("past.csv", past);
+    env.ok(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
+}
