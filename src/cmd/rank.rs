@@ -478,17 +478,19 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         per_theme: args.per_theme,
         per_unit: args.per_unit,
     };
-    let arranged = match review {
-        Some(l) => {
-            let decided = learn_decisions(l, &decisions, &mut placements);
-            arrange_reviewed(&placements, &decided, selection)
-        }
+    let decided = review.map(|l| learn_decisions(l, &decisions, &mut placements));
+    let arranged = match &decided {
+        Some(decided) => arrange_reviewed(&placements, decided, selection),
         None => arrange(&placements, selection),
     };
-    let stories = arranged.ranks.last().copied().unwrap_or(0) as usize;
+    // The marked top is that of the ranked rows: decided rows (rank 0, after them) are not
+    // in it, and the last row's rank is not the number of stories when they are there.
+    let stories = arranged.ranks.iter().copied().max().unwrap_or(0) as usize;
     let marked = arranged
         .ranks
-        .partition_point(|&r| r as usize <= marked_stories(stories));
+        .iter()
+        .take_while(|&&r| r != 0 && r as usize <= marked_stories(stories))
+        .count();
 
     if let Some(file) = &decision_file {
         let mut unknown: Vec<&str> = file
@@ -600,10 +602,14 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         // The report shows the whole batch; the rows written (a shortlist or top N), or else
         // the marked top of the list, are its picks.
         let selected = selection != Selection::default();
-        let full = if selected {
-            arrange(&placements, Selection::default())
-        } else {
-            arranged.clone()
+        // With decisions, it is the ranking with decisions (the decided rows apart), and a
+        // decided row is none of its picks.
+        let full = match (&decided, selected) {
+            (_, false) => arranged.clone(),
+            (Some(decided), true) => {
+                arrange_reviewed(&placements, decided, Selection::default())
+            }
+            (None, true) => arrange(&placements, Selection::default()),
         };
         let mut picked = vec![false; placements.len()];
         let written = if selected {
@@ -611,8 +617,8 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         } else {
             marked
         };
-        for &i in &arranged.order[..written] {
-            picked[i as usize] = true;
+        for (&i, &rank) in arranged.order[..written].iter().zip(&arranged.ranks) {
+            picked[i as usize] = rank != 0;
         }
         let [title, unit, text] = role_names;
         let mut report = Report::new(&table, ReportColumns { title, unit, text }, &themes);

@@ -2,7 +2,9 @@
 //! `simulate`.
 
 use super::fixtures::{PAST, SUBMISSIONS};
-use super::util::{assert_contains, assert_same, reorder_rows, shuffled, Env, Ranked};
+use super::util::{
+    amber_rows, assert_contains, assert_same, reorder_rows, shuffled, Env, Ranked,
+};
 
 /// The fixture batch with a 决定 column: `decide(id)` gives each row's cell.
 fn with_decisions(decide: impl Fn(&str) -> &'static str) -> String {
@@ -353,6 +355,91 @@ fn simulate_runs_from_the_largest_seed_wrap_round_instead_of_panicking() {
         zero["wss@95_per_run"][0].clone(),
         v["wss@95_per_run"][1].clone(),
     );
+}
+
+#[test]
+fn with_decisions_the_marked_top_is_the_top_of_the_undecided_rows() {
+    // The band and the report's picks were computed from the last row's rank, which is a
+    // decided row's empty one: the band covered the whole workbook, the report had no pick.
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        with_decisions(|id| match id {
+            "S02" => "入选",
+            "N01" => "不入选",
+            _ => "",
+        }),
+    );
+    env.write("plain.csv", SUBMISSIONS);
+    env.ok(&["rank", "plain.csv", "-o", "plain.xlsx"]);
+    let n = SUBMISSIONS.lines().count() - 1;
+    let top_ten: Vec<u32> = (2..12).collect();
+    assert_same(
+        "band without decisions",
+        top_ten.clone(),
+        amber_rows(&env.read_bytes("plain.xlsx")),
+    );
+    env.ok(&[
+        "rank",
+        "in.csv",
+        "--decisions",
+        "决定",
+        "-o",
+        "out.xlsx",
+        "--report",
+        "report.html",
+    ]);
+    // Fourteen rows are undecided: the band covers their first ten, no decided row.
+    assert!(n - 2 >= 10);
+    assert_same(
+        "band with decisions",
+        top_ten,
+        amber_rows(&env.read_bytes("out.xlsx")),
+    );
+    assert_contains(
+        "report",
+        &env.read("report.html"),
+        "<b>10</b><span>份列入推荐</span>",
+    );
+}
+
+#[test]
+fn the_report_of_a_shortlist_with_decisions_keeps_the_decided_rows_apart() {
+    // With a shortlist, the report ranked the whole batch again without the decisions: a
+    // rejected row came first in its table and counted among the picks.
+    let env = Env::new();
+    let decided = with_decisions(|id| match id {
+        "S01" | "S02" => "入选",
+        "S03" => "不入选",
+        _ => "",
+    });
+    env.write("in.csv", decided);
+    let whole = Ranked::parse(&env.ok(&["rank", "in.csv", "--decisions", "决定"]));
+    let short = Ranked::parse(&env.ok(&[
+        "rank",
+        "in.csv",
+        "--decisions",
+        "决定",
+        "--top",
+        "2",
+        "--report",
+        "report.html",
+    ]));
+    let ranked: Vec<String> = short
+        .column("rank")
+        .into_iter()
+        .filter(|r| !r.is_empty())
+        .collect();
+    assert_same("ranked rows written", 2, ranked.len());
+    let html = env.read("report.html");
+    // The report's table follows the ranking with decisions: the decided rows last.
+    let mut at = 0;
+    for id in whole.ids() {
+        let found = html[at..].find(&format!(">{id}")).map(|p| p + at);
+        at = found.unwrap_or_else(|| panic!("{id} missing or out of order in the report"));
+    }
+    // Its picks are the two rows ranked, not the decided ones (a reject among them).
+    assert_contains("report", &html, "<b>2</b><span>份列入推荐</span>");
 }
 
 #[test]
