@@ -229,6 +229,7 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         (model, segmenter)
     });
     let (model, segmenter) = (model?, segmenter?);
+    let model_given = model.is_some();
     // A model carries the themes it was trained with; --themes still replaces them.
     let themes = match (&args.input_args.themes, &model) {
         (None, Some(m)) => m.themes().clone(),
@@ -478,7 +479,7 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         per_theme: args.per_theme,
         per_unit: args.per_unit,
     };
-    let decided = review.map(|l| learn_decisions(l, &decisions, &mut placements));
+    let decided = review.map(|l| learn_decisions(l, &decisions, &mut placements, model_given));
     let arranged = match &decided {
         Some(decided) => arrange_reviewed(&placements, decided, selection),
         None => arrange(&placements, selection),
@@ -728,11 +729,14 @@ fn read_decision_file(
 
 /// Learns from the decided rows and re-scores the undecided ones (their `score` becomes the
 /// calibrated probability of the in-batch model); returns each row's decided label. Prints an
-/// estimate of the picks left among the undecided rows.
+/// estimate of the picks left among the undecided rows: from the calibrated scores, or before
+/// there are two picks and two rejects to calibrate on, from the trained model's probabilities
+/// (cold-start scores are no probabilities: without a model there is no estimate yet).
 fn learn_decisions(
     mut l: Loop,
     decisions: &[Option<Decision>],
     placements: &mut [Placement],
+    model_given: bool,
 ) -> Vec<Option<bool>> {
     let probabilities: Vec<f32> = placements.iter().map(|p| p.score).collect();
     let logits: Vec<f32> = probabilities
@@ -771,11 +775,18 @@ fn learn_decisions(
         "已据 {picks} 份入选、{rejects} 份不入选的决定重新排序其余 {open} 份",
         "{open} undecided row(s) re-ranked from {picks} pick(s) and {rejects} reject(s)"
     ));
-    if let Some(left) = l.remaining_picks(&scores) {
-        super::note(xuanti::tr!(
-            "估计未决定的 {open} 份中还有约 {left:.1} 份可入选",
-            "about {left:.1} pick(s) estimated among the {open} undecided row(s)"
-        ));
+    match l.remaining_picks(&scores) {
+        Some(left) if model_given || calibration.is_some() => {
+            super::note(xuanti::tr!(
+                "估计未决定的 {open} 份中还有约 {left:.1} 份可入选",
+                "about {left:.1} pick(s) estimated among the {open} undecided row(s)"
+            ))
+        }
+        _ if open > 0 => super::note(xuanti::tr!(
+            "入选和不入选各 2 份以上（或给出 --model）后，才能估计其余材料中还有几份可入选",
+            "the picks left among the undecided rows are estimated once there are two picks and two rejects (or with --model)"
+        )),
+        _ => {}
     }
     decided
 }

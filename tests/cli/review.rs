@@ -443,6 +443,43 @@ fn the_report_of_a_shortlist_with_decisions_keeps_the_decided_rows_apart() {
 }
 
 #[test]
+fn without_a_model_the_picks_left_are_estimated_only_once_decisions_calibrate_them() {
+    // Cold-start scores are no probabilities: their sum (about 5 in 16 here, 24.5 of the
+    // sample's 60 rows) was given as the picks left before any decision could calibrate it.
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        with_decisions(|id| match id {
+            "S02" => "入选",
+            "N01" => "不入选",
+            _ => "",
+        }),
+    );
+    let err = env.ok_stderr(&["rank", "in.csv", "--decisions", "决定"]);
+    assert!(!err.contains("估计未决定"), "{err}");
+    assert_contains("note", &err, "各 2 份");
+    let out = env.run_with_env(
+        &["rank", "in.csv", "--decisions", "决定"],
+        &[("XUANTI_LANG", "en")],
+    );
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("estimated among"), "{err}");
+    assert_contains("note", &err, "two picks and two rejects");
+    // Two of each calibrate the scores: the estimate is given.
+    env.write(
+        "in2.csv",
+        with_decisions(|id| match id {
+            "S02" | "S04" => "入选",
+            "N01" | "N04" => "不入选",
+            _ => "",
+        }),
+    );
+    let err = env.ok_stderr(&["rank", "in2.csv", "--decisions", "决定"]);
+    assert_contains("estimate", &err, "估计未决定的 12 份中还有约");
+}
+
+#[test]
 fn decisions_typed_in_full_width_or_with_an_emoji_tick_or_inner_spaces_are_read() {
     // Ｙ, １ and ｙｅｓ (a Chinese input method's full-width letters and digits), ✔️ (the
     // tick with the emoji selector phones and WPS add), 不 入选 and 已入选 were "not a
