@@ -1640,8 +1640,21 @@ impl Batch {
 /// The spellings of "picked" that a label or decision cell may hold (compared as
 /// [`label_key`] writes them): what staff write in Excel or WPS, ticks included.
 pub const PICK_WORDS: &[&str] = &[
-    "入选", "已入选", "是", "选", "选用", "采用", "1", "true", "yes", "y", "pick", "picked", "√",
-    "✓", "✔",
+    "入选",
+    "已入选",
+    "是",
+    "选",
+    "选用",
+    "采用",
+    "1",
+    "true",
+    "yes",
+    "y",
+    "pick",
+    "picked",
+    "√",
+    "✓",
+    "✔",
 ];
 /// The spellings of "not picked".
 pub const REJECT_WORDS: &[&str] = &[

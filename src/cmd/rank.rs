@@ -607,9 +607,7 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         // decided row is none of its picks.
         let full = match (&decided, selected) {
             (_, false) => arranged.clone(),
-            (Some(decided), true) => {
-                arrange_reviewed(&placements, decided, Selection::default())
-            }
+            (Some(decided), true) => arrange_reviewed(&placements, decided, Selection::default()),
             (None, true) => arrange(&placements, Selection::default()),
         };
         let mut picked = vec![false; placements.len()];

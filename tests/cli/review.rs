@@ -2,9 +2,7 @@
 //! `simulate`.
 
 use super::fixtures::{PAST, SUBMISSIONS};
-use super::util::{
-    amber_rows, assert_contains, assert_same, reorder_rows, shuffled, Env, Ranked,
-};
+use super::util::{amber_rows, assert_contains, assert_same, reorder_rows, shuffled, Env, Ranked};
 
 /// The fixture batch with a 决定 column: `decide(id)` gives each row's cell.
 fn with_decisions(decide: impl Fn(&str) -> &'static str) -> String {
@@ -508,7 +506,9 @@ fn decisions_typed_in_full_width_or_with_an_emoji_tick_or_inner_spaces_are_read(
     assert_same("order", plain.ids(), odd.ids());
     assert_same("scores", plain.column("score"), odd.column("score"));
     // Past rounds' labels are read the same way.
-    let past: String = PAST.replacen(",是,", ",Ｙ,", 1).replacen(",否,", ",不 入选,", 1);
+    let past: String = PAST
+        .replacen(",是,", ",Ｙ,", 1)
+        .replacen(",否,", ",不 入选,", 1);
     assert_ne!(past, PAST);
     env.write("past.csv", past);
     env.ok(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
