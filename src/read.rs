@@ -1896,6 +1896,16 @@ pub const DECISION_NAMES: &[&str] = &[
     "入选",
 ];
 
+/// Whether a header is that of a ranking xuanti wrote (rank, score, reasons and criteria
+/// columns): read back, its cells guarded against formulas get their value back
+/// ([`crate::write::unneutralize`]).
+pub fn is_ranking(headers: &[String]) -> bool {
+    ["rank", "score", "reasons"]
+        .iter()
+        .all(|c| headers.iter().any(|h| h == c))
+        && headers.iter().any(|h| h.starts_with("criterion:"))
+}
+
 /// One row of a decisions file: its row number, id and decision cell.
 pub type DecisionRow = (u64, String, String);
 
@@ -1918,6 +1928,7 @@ pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<(String, Vec
         name: DECISION_NAMES.join("/"),
         found: column_list(&reader.headers),
     })?;
+    let ranking = is_ranking(&reader.headers);
     let mut out = Vec::new();
     loop {
         let rows = reader.next_rows(1 << 16)?;
@@ -1925,7 +1936,14 @@ pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<(String, Vec
             break;
         }
         for row in rows {
-            let cell = |i: usize| row.cells.get(i).map_or("", |c| c.trim()).to_string();
+            let cell = |i: usize| {
+                let mut c = row.cells.get(i).map_or("", |c| c.trim()).to_string();
+                // A ranking marked in Excel: its id `'-5` is the batch's `-5`.
+                if ranking {
+                    crate::write::unneutralize(&mut c);
+                }
+                c
+            };
             out.push((row.line, cell(id), cell(decision)));
         }
     }

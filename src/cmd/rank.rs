@@ -239,10 +239,7 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     let keyword_names = themes.names();
     // A ranking of xuanti's own (read and marked in Excel, ranked again) has its rank, score,
     // theme, criteria and reasons columns made anew rather than passed through.
-    let own_output = ["rank", "score", "reasons"]
-        .iter()
-        .all(|c| reader.headers.iter().any(|h| h == c))
-        && reader.headers.iter().any(|h| h.starts_with("criterion:"));
+    let own_output = xuanti::read::is_ranking(&reader.headers);
     // Its `decision` column (written by `--decisions-file`) is made anew only when a decisions
     // file gives this run's decisions; otherwise it is staff's record and passes through.
     let regenerated = |h: &str| {

@@ -513,3 +513,43 @@ fn decisions_typed_in_full_width_or_with_an_emoji_tick_or_inner_spaces_are_read(
     env.write("past.csv", past);
     env.ok(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
 }
+
+#[test]
+fn a_ranking_marked_in_excel_serves_as_the_decisions_file_with_its_guarded_ids() {
+    // The ranking writes an id `-5` as `'-5` (so Excel runs no formula); read back as a
+    // decisions file, that id was `'-5`, found nowhere in the batch: the decision was lost.
+    let env = Env::new();
+    let batch = SUBMISSIONS
+        .replacen("S02,", "-5,", 1)
+        .replacen("N01,", "=1,", 1);
+    env.write("in.csv", &batch);
+    env.ok(&["rank", "in.csv", "-o", "ranked.csv"]);
+    let ranked = Ranked::parse(env.read("ranked.csv").trim_start_matches('\u{feff}'));
+    assert!(
+        ranked.ids().contains(&"'-5".to_string()),
+        "{:?}",
+        ranked.ids()
+    );
+    // Staff add a 决定 column to the ranking and give it as the decisions file.
+    let mut header = ranked.header.clone();
+    header.push("决定".into());
+    let rows = ranked.rows.iter().map(|r| {
+        let decision = match r[1].as_str() {
+            "'-5" => "入选",
+            "'=1" => "不入选",
+            _ => "",
+        };
+        let mut r = r.clone();
+        r.push(decision.into());
+        r
+    });
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in std::iter::once(header).chain(rows) {
+        w.write_record(&r).unwrap();
+    }
+    let marked = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    env.write("marked.csv", marked);
+    let err = env.ok_stderr(&["rank", "in.csv", "--decisions-file", "marked.csv"]);
+    assert!(!err.contains("找不到"), "{err}");
+    assert_contains("note", &err, "1 份入选、1 份不入选");
+}
