@@ -36,7 +36,7 @@ impl Decision {
     /// 1/0, √/×, yes/no, pending; the same pick and reject words as a training label,
     /// [`crate::read::parse_label`]), or `Ok(None)` for an empty cell. Anything else is `Err`.
     pub fn parse(value: &str) -> Result<Option<Decision>, NotADecision> {
-        let v = value.trim().to_lowercase();
+        let v = crate::read::label_key(value);
         if v.is_empty() {
             return Ok(None);
         }

@@ -1692,10 +1692,24 @@ impl Batch {
     }
 }
 
-/// The spellings of "picked" that a label or decision cell may hold (compared trimmed and
-/// lower-cased): what staff write in Excel or WPS, ticks included.
+/// The spellings of "picked" that a label or decision cell may hold (compared as
+/// [`label_key`] writes them): what staff write in Excel or WPS, ticks included.
 pub const PICK_WORDS: &[&str] = &[
-    "入选", "是", "选", "选用", "采用", "1", "true", "yes", "y", "pick", "picked", "√", "✓", "✔",
+    "入选",
+    "已入选",
+    "是",
+    "选",
+    "选用",
+    "采用",
+    "1",
+    "true",
+    "yes",
+    "y",
+    "pick",
+    "picked",
+    "√",
+    "✓",
+    "✔",
 ];
 /// The spellings of "not picked".
 pub const REJECT_WORDS: &[&str] = &[
@@ -1722,8 +1736,24 @@ pub const PENDING_WORDS: &[&str] = &["待定", "待议", "再议", "?", "？", "
 
 /// Whether a label or decision cell says nothing yet: empty, or one of [`PENDING_WORDS`].
 pub fn is_unmarked(value: &str) -> bool {
-    let v = value.trim().to_lowercase();
+    let v = label_key(value);
     v.is_empty() || PENDING_WORDS.contains(&v.as_str())
+}
+
+/// A label or decision cell as the word lists spell it: lower case, full-width letters,
+/// digits and signs as ASCII (a Chinese input method types Ｙ and １), without spaces of any
+/// width (不 入选, 否 followed by an ideographic space) or the emoji selector after a tick
+/// (✔️).
+pub fn label_key(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{FE0E}' | '\u{FE0F}'))
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// What `train` does with a row whose label cell is empty or pending (待定).
@@ -1736,11 +1766,11 @@ pub enum Unmarked {
 }
 
 /// Reads a selection label: any of [`PICK_WORDS`] or [`REJECT_WORDS`] (入选 / 不入选, 是 / 否,
-/// 1 / 0, true / false, yes / no, √ / ×; case-insensitive, surrounding spaces ignored), so
-/// that the decisions of a round (`rank --decisions`) train the next one as they are.
-/// Anything else, an empty cell or 待定 included, is `None`.
+/// 1 / 0, true / false, yes / no, √ / ×; case-insensitive, full-width or half-width, spaces
+/// ignored: see [`label_key`]), so that the decisions of a round (`rank --decisions`) train
+/// the next one as they are. Anything else, an empty cell or 待定 included, is `None`.
 pub fn parse_label(value: &str) -> Option<bool> {
-    let v = value.trim().to_lowercase();
+    let v = label_key(value);
     if PICK_WORDS.contains(&v.as_str()) {
         Some(true)
     } else if REJECT_WORDS.contains(&v.as_str()) {
@@ -1943,6 +1973,7 @@ pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<(String, Vec
         name: DECISION_NAMES.join("/"),
         found: column_list(&reader.headers),
     })?;
+    let ranking = is_own_output(&reader.headers);
     let mut out = Vec::new();
     loop {
         let rows = reader.next_rows(1 << 16)?;
@@ -1950,7 +1981,14 @@ pub fn read_decisions(path: &Path, options: &ReadOptions) -> Result<(String, Vec
             break;
         }
         for row in rows {
-            let cell = |i: usize| row.cells.get(i).map_or("", |c| c.trim()).to_string();
+            let cell = |i: usize| {
+                let mut c = row.cells.get(i).map_or("", |c| c.trim()).to_string();
+                // A ranking marked in Excel: its id `'-5` is the batch's `-5`.
+                if ranking {
+                    crate::write::unneutralize(&mut c);
+                }
+                c
+            };
             out.push((row.line, cell(id), cell(decision)));
         }
     }
@@ -2515,5 +2553,25 @@ mod tests {
         }
         assert_eq!(parse_label(""), None);
         assert_eq!(parse_label("待定"), None);
+    }
+
+    #[test]
+    fn labels_typed_full_width_with_inner_spaces_or_an_emoji_tick_are_read() {
+        for (v, want) in [
+            ("Ｙ", true),
+            ("１", true),
+            ("ＹＥＳ", true),
+            ("✔\u{FE0F}", true),
+            ("已入选", true),
+            ("不 入选", false),
+            ("\u{3000}否\u{3000}", false),
+            ("ｎｏ", false),
+            ("０", false),
+        ] {
+            assert_eq!(parse_label(v), Some(want), "{v}");
+        }
+        assert!(is_unmarked("待 定"));
+        assert!(is_unmarked("？"));
+        assert_eq!(parse_label("１0"), None);
     }
 }

@@ -36,7 +36,7 @@ pub struct Cli {
     verbose: bool,
     /// Language of help and messages: zh (Chinese, the default) or en (English); the
     /// environment variable XUANTI_LANG=en does the same.
-    #[arg(long, global = true, value_name = "LANG")]
+    #[arg(long, global = true, value_name = "LANG", ignore_case = true)]
     lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,

@@ -229,6 +229,7 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         (model, segmenter)
     });
     let (model, segmenter) = (model?, segmenter?);
+    let model_given = model.is_some();
     // A model carries the themes it was trained with; --themes still replaces them.
     let themes = match (&args.input_args.themes, &model) {
         (None, Some(m)) => m.themes().clone(),
@@ -482,17 +483,19 @@ pub fn run(mut args: RankArgs) -> Result<()> {
             "--per-theme: no row fits any theme, so the shortlist is empty (use another themes file, or leave --per-theme out)"
         )]);
     }
-    let arranged = match review {
-        Some(l) => {
-            let decided = learn_decisions(l, &decisions, &mut placements);
-            arrange_reviewed(&placements, &decided, selection)
-        }
+    let decided = review.map(|l| learn_decisions(l, &decisions, &mut placements, model_given));
+    let arranged = match &decided {
+        Some(decided) => arrange_reviewed(&placements, decided, selection),
         None => arrange(&placements, selection),
     };
-    let stories = arranged.ranks.last().copied().unwrap_or(0) as usize;
+    // The marked top is that of the ranked rows: decided rows (rank 0, after them) are not
+    // in it, and the last row's rank is not the number of stories when they are there.
+    let stories = arranged.ranks.iter().copied().max().unwrap_or(0) as usize;
     let marked = arranged
         .ranks
-        .partition_point(|&r| r as usize <= marked_stories(stories));
+        .iter()
+        .take_while(|&&r| r != 0 && r as usize <= marked_stories(stories))
+        .count();
 
     if let Some(file) = &decision_file {
         let mut unknown: Vec<&str> = file
@@ -604,10 +607,12 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         // The report shows the whole batch; the rows written (a shortlist or top N), or else
         // the marked top of the list, are its picks.
         let selected = selection != Selection::default();
-        let full = if selected {
-            arrange(&placements, Selection::default())
-        } else {
-            arranged.clone()
+        // With decisions, it is the ranking with decisions (the decided rows apart), and a
+        // decided row is none of its picks.
+        let full = match (&decided, selected) {
+            (_, false) => arranged.clone(),
+            (Some(decided), true) => arrange_reviewed(&placements, decided, Selection::default()),
+            (None, true) => arrange(&placements, Selection::default()),
         };
         let mut picked = vec![false; placements.len()];
         let written = if selected {
@@ -615,8 +620,8 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         } else {
             marked
         };
-        for &i in &arranged.order[..written] {
-            picked[i as usize] = true;
+        for (&i, &rank) in arranged.order[..written].iter().zip(&arranged.ranks) {
+            picked[i as usize] = rank != 0;
         }
         let [title, unit, text] = role_names;
         let mut report = Report::new(&table, ReportColumns { title, unit, text }, &themes);
@@ -726,11 +731,14 @@ fn read_decision_file(
 
 /// Learns from the decided rows and re-scores the undecided ones (their `score` becomes the
 /// calibrated probability of the in-batch model); returns each row's decided label. Prints an
-/// estimate of the picks left among the undecided rows.
+/// estimate of the picks left among the undecided rows: from the calibrated scores, or before
+/// there are two picks and two rejects to calibrate on, from the trained model's probabilities
+/// (cold-start scores are no probabilities: without a model there is no estimate yet).
 fn learn_decisions(
     mut l: Loop,
     decisions: &[Option<Decision>],
     placements: &mut [Placement],
+    model_given: bool,
 ) -> Vec<Option<bool>> {
     let probabilities: Vec<f32> = placements.iter().map(|p| p.score).collect();
     let logits: Vec<f32> = probabilities
@@ -769,11 +777,18 @@ fn learn_decisions(
         "已据 {picks} 份入选、{rejects} 份不入选的决定重新排序其余 {open} 份",
         "{open} undecided row(s) re-ranked from {picks} pick(s) and {rejects} reject(s)"
     ));
-    if let Some(left) = l.remaining_picks(&scores) {
-        super::note(xuanti::tr!(
-            "估计未决定的 {open} 份中还有约 {left:.1} 份可入选",
-            "about {left:.1} pick(s) estimated among the {open} undecided row(s)"
-        ));
+    match l.remaining_picks(&scores) {
+        Some(left) if model_given || calibration.is_some() => {
+            super::note(xuanti::tr!(
+                "估计未决定的 {open} 份中还有约 {left:.1} 份可入选",
+                "about {left:.1} pick(s) estimated among the {open} undecided row(s)"
+            ))
+        }
+        _ if open > 0 => super::note(xuanti::tr!(
+            "入选和不入选各 2 份以上（或给出 --model）后，才能估计其余材料中还有几份可入选",
+            "the picks left among the undecided rows are estimated once there are two picks and two rejects (or with --model)"
+        )),
+        _ => {}
     }
     decided
 }

@@ -332,3 +332,19 @@ fn encoding_errors_name_row_offset_and_flags_in_chinese() {
     assert_contains("stderr", &err, "--encoding");
     assert_contains("stderr", &err, "--lossy");
 }
+
+#[test]
+fn lang_is_read_in_any_case_like_xuanti_lang() {
+    // `--lang EN` chose English for the messages (as XUANTI_LANG=EN does) and was then refused
+    // by the parser: "invalid value 'EN'", exit 2.
+    let env = Env::new();
+    let out = env.run(&["--lang", "EN", "rank", "missing.csv"]);
+    assert_same("exit code", Some(1), out.status.code());
+    assert_contains("stderr", &stderr(&out), "xuanti: error: cannot read");
+    let out = env.run_with_env(
+        &["rank", "missing.csv", "--lang=ZH"],
+        &[("XUANTI_LANG", "en")],
+    );
+    assert_same("exit code", Some(1), out.status.code());
+    assert_contains("stderr", &stderr(&out), "xuanti: 错误：无法读取");
+}

@@ -2,7 +2,7 @@
 //! `simulate`.
 
 use super::fixtures::{PAST, SUBMISSIONS};
-use super::util::{assert_contains, assert_same, reorder_rows, shuffled, Env, Ranked};
+use super::util::{amber_rows, assert_contains, assert_same, reorder_rows, shuffled, Env, Ranked};
 
 /// The fixture batch with a 决定 column: `decide(id)` gives each row's cell.
 fn with_decisions(decide: impl Fn(&str) -> &'static str) -> String {
@@ -353,4 +353,203 @@ fn simulate_runs_from_the_largest_seed_wrap_round_instead_of_panicking() {
         zero["wss@95_per_run"][0].clone(),
         v["wss@95_per_run"][1].clone(),
     );
+}
+
+#[test]
+fn with_decisions_the_marked_top_is_the_top_of_the_undecided_rows() {
+    // The band and the report's picks were computed from the last row's rank, which is a
+    // decided row's empty one: the band covered the whole workbook, the report had no pick.
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        with_decisions(|id| match id {
+            "S02" => "入选",
+            "N01" => "不入选",
+            _ => "",
+        }),
+    );
+    env.write("plain.csv", SUBMISSIONS);
+    env.ok(&["rank", "plain.csv", "-o", "plain.xlsx"]);
+    let n = SUBMISSIONS.lines().count() - 1;
+    let top_ten: Vec<u32> = (2..12).collect();
+    assert_same(
+        "band without decisions",
+        top_ten.clone(),
+        amber_rows(&env.read_bytes("plain.xlsx")),
+    );
+    env.ok(&[
+        "rank",
+        "in.csv",
+        "--decisions",
+        "决定",
+        "-o",
+        "out.xlsx",
+        "--report",
+        "report.html",
+    ]);
+    // Fourteen rows are undecided: the band covers their first ten, no decided row.
+    assert!(n - 2 >= 10);
+    assert_same(
+        "band with decisions",
+        top_ten,
+        amber_rows(&env.read_bytes("out.xlsx")),
+    );
+    assert_contains(
+        "report",
+        &env.read("report.html"),
+        "<b>10</b><span>份列入推荐</span>",
+    );
+}
+
+#[test]
+fn the_report_of_a_shortlist_with_decisions_keeps_the_decided_rows_apart() {
+    // With a shortlist, the report ranked the whole batch again without the decisions: a
+    // rejected row came first in its table and counted among the picks.
+    let env = Env::new();
+    let decided = with_decisions(|id| match id {
+        "S01" | "S02" => "入选",
+        "S03" => "不入选",
+        _ => "",
+    });
+    env.write("in.csv", decided);
+    let whole = Ranked::parse(&env.ok(&["rank", "in.csv", "--decisions", "决定"]));
+    let short = Ranked::parse(&env.ok(&[
+        "rank",
+        "in.csv",
+        "--decisions",
+        "决定",
+        "--top",
+        "2",
+        "--report",
+        "report.html",
+    ]));
+    let ranked: Vec<String> = short
+        .column("rank")
+        .into_iter()
+        .filter(|r| !r.is_empty())
+        .collect();
+    assert_same("ranked rows written", 2, ranked.len());
+    let html = env.read("report.html");
+    // The report's table follows the ranking with decisions: the decided rows last.
+    let mut at = 0;
+    for id in whole.ids() {
+        let found = html[at..].find(&format!(">{id}")).map(|p| p + at);
+        at = found.unwrap_or_else(|| panic!("{id} missing or out of order in the report"));
+    }
+    // Its picks are the two rows ranked, not the decided ones (a reject among them).
+    assert_contains("report", &html, "<b>2</b><span>份列入推荐</span>");
+}
+
+#[test]
+fn without_a_model_the_picks_left_are_estimated_only_once_decisions_calibrate_them() {
+    // Cold-start scores are no probabilities: their sum (about 5 in 16 here, 24.5 of the
+    // sample's 60 rows) was given as the picks left before any decision could calibrate it.
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        with_decisions(|id| match id {
+            "S02" => "入选",
+            "N01" => "不入选",
+            _ => "",
+        }),
+    );
+    let err = env.ok_stderr(&["rank", "in.csv", "--decisions", "决定"]);
+    assert!(!err.contains("估计未决定"), "{err}");
+    assert_contains("note", &err, "各 2 份");
+    let out = env.run_with_env(
+        &["rank", "in.csv", "--decisions", "决定"],
+        &[("XUANTI_LANG", "en")],
+    );
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("estimated among"), "{err}");
+    assert_contains("note", &err, "two picks and two rejects");
+    // Two of each calibrate the scores: the estimate is given.
+    env.write(
+        "in2.csv",
+        with_decisions(|id| match id {
+            "S02" | "S04" => "入选",
+            "N01" | "N04" => "不入选",
+            _ => "",
+        }),
+    );
+    let err = env.ok_stderr(&["rank", "in2.csv", "--decisions", "决定"]);
+    assert_contains("estimate", &err, "估计未决定的 12 份中还有约");
+}
+
+#[test]
+fn decisions_typed_in_full_width_or_with_an_emoji_tick_or_inner_spaces_are_read() {
+    // Ｙ, １ and ｙｅｓ (a Chinese input method's full-width letters and digits), ✔️ (the
+    // tick with the emoji selector phones and WPS add), 不 入选 and 已入选 were "not a
+    // decision", though they look like or say one that is.
+    let env = Env::new();
+    let odd = with_decisions(|id| match id {
+        "S01" => "Ｙ",
+        "S02" => "１",
+        "S03" => "✔\u{FE0F}",
+        "S04" => "已入选",
+        "N01" => "不 入选",
+        "N02" => "ｎｏ",
+        "N03" => "０",
+        "N04" => "否\u{3000}",
+        _ => "",
+    });
+    let plain = with_decisions(|id| match id {
+        "S01" | "S02" | "S03" | "S04" => "入选",
+        "N01" | "N02" | "N03" | "N04" => "不入选",
+        _ => "",
+    });
+    env.write("odd.csv", odd);
+    env.write("plain.csv", plain);
+    let odd = Ranked::parse(&env.ok(&["rank", "odd.csv", "--decisions", "决定"]));
+    let plain = Ranked::parse(&env.ok(&["rank", "plain.csv", "--decisions", "决定"]));
+    assert_same("order", plain.ids(), odd.ids());
+    assert_same("scores", plain.column("score"), odd.column("score"));
+    // Past rounds' labels are read the same way.
+    let past: String = PAST
+        .replacen(",是,", ",Ｙ,", 1)
+        .replacen(",否,", ",不 入选,", 1);
+    assert_ne!(past, PAST);
+    env.write("past.csv", past);
+    env.ok(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
+}
+
+#[test]
+fn a_ranking_marked_in_excel_serves_as_the_decisions_file_with_its_guarded_ids() {
+    // The ranking writes an id `-5` as `'-5` (so Excel runs no formula); read back as a
+    // decisions file, that id was `'-5`, found nowhere in the batch: the decision was lost.
+    let env = Env::new();
+    let batch = SUBMISSIONS
+        .replacen("S02,", "-5,", 1)
+        .replacen("N01,", "=1,", 1);
+    env.write("in.csv", &batch);
+    env.ok(&["rank", "in.csv", "-o", "ranked.csv"]);
+    let ranked = Ranked::parse(env.read("ranked.csv").trim_start_matches('\u{feff}'));
+    assert!(
+        ranked.ids().contains(&"'-5".to_string()),
+        "{:?}",
+        ranked.ids()
+    );
+    // Staff add a 决定 column to the ranking and give it as the decisions file.
+    let mut header = ranked.header.clone();
+    header.push("决定".into());
+    let rows = ranked.rows.iter().map(|r| {
+        let decision = match r[1].as_str() {
+            "'-5" => "入选",
+            "'=1" => "不入选",
+            _ => "",
+        };
+        let mut r = r.clone();
+        r.push(decision.into());
+        r
+    });
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in std::iter::once(header).chain(rows) {
+        w.write_record(&r).unwrap();
+    }
+    let marked = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    env.write("marked.csv", marked);
+    let err = env.ok_stderr(&["rank", "in.csv", "--decisions-file", "marked.csv"]);
+    assert!(!err.contains("找不到"), "{err}");
+    assert_contains("note", &err, "1 份入选、1 份不入选");
 }

@@ -260,3 +260,59 @@ pub fn data_dir() -> PathBuf {
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
     }
 }
+
+/// One entry of a zip archive (an .xlsx is one), as text.
+pub fn unzip_entry(zip: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a zip archive");
+    let mut entry = archive.by_name(name).expect("the entry");
+    let mut text = String::new();
+    entry.read_to_string(&mut text).unwrap();
+    text
+}
+
+/// The sheet rows (1 is the header) of an .xlsx written by xuanti that are on the amber band
+/// of the marked top of the list.
+pub fn amber_rows(xlsx: &[u8]) -> Vec<u32> {
+    let styles = unzip_entry(xlsx, "xl/styles.xml");
+    let section = |text: &str, tag: &str| -> String {
+        let start = text.find(&format!("<{tag}")).expect("the section");
+        let end = text.find(&format!("</{tag}>")).expect("its end");
+        text[start..end].to_string()
+    };
+    let attr = |element: &str, name: &str| -> Option<String> {
+        let at = element.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(element[at..].split('"').next()?.to_string())
+    };
+    let fills = section(&styles, "fills");
+    // A workbook without a marked row has no amber fill at all.
+    let Some(amber) = fills
+        .split("<fill>")
+        .skip(1)
+        .position(|f| f.contains("FFF2CC"))
+        .map(|i| i.to_string())
+    else {
+        return Vec::new();
+    };
+    let xfs = section(&styles, "cellXfs");
+    let marked: Vec<String> = xfs
+        .split("<xf ")
+        .skip(1)
+        .enumerate()
+        .filter(|(_, xf)| attr(&format!(" {xf}"), "fillId").as_deref() == Some(amber.as_str()))
+        .map(|(i, _)| i.to_string())
+        .collect();
+    let sheet = unzip_entry(xlsx, "xl/worksheets/sheet1.xml");
+    sheet
+        .split("<row ")
+        .skip(1)
+        .filter_map(|row| {
+            let number: u32 = attr(&format!(" {row}"), "r")?.parse().ok()?;
+            let styled = row
+                .split("<c ")
+                .skip(1)
+                .any(|c| attr(&format!(" {c}"), "s").is_some_and(|s| marked.contains(&s)));
+            styled.then_some(number)
+        })
+        .collect()
+}
