@@ -125,15 +125,34 @@ pub fn arrange(rows: &[Placement], selection: Selection) -> Arranged {
 
 /// [`arrange`] for a batch under review: the undecided rows (`decided[i]` is `None`) are
 /// arranged as usual and come first; the decided rows follow in their own block, picks then
-/// rejects, each by score, with rank 0 (they are not ranked again). A near-duplicate whose
-/// original is decided stands on its own among the undecided rows.
+/// rejects, each by score, with rank 0 (they are not ranked again). A story staff have decided
+/// is decided in every copy: an undecided near-duplicate of a decided row (or the undecided
+/// original of a decided copy) follows that row in its block, unranked, instead of coming back
+/// among the undecided rows, where what was learned from its twin would put it first.
 pub fn arrange_reviewed(
     rows: &[Placement],
     decided: &[Option<bool>],
     selection: Selection,
 ) -> Arranged {
+    // Each row's group is its original (a duplicate points at it); a group holding a decided
+    // row takes that row's decision and place: its first decided member, by row order.
+    let group = |i: usize| rows[i].duplicate_of.map_or(i, |o| o as usize);
+    let mut anchor: Vec<Option<u32>> = vec![None; rows.len()];
+    for i in 0..rows.len() {
+        let g = group(i);
+        if decided[i].is_some() && anchor[g].is_none() {
+            anchor[g] = Some(i as u32);
+        }
+    }
+    // The decided row whose block a row goes in (itself when decided), if any.
+    let settled = |i: usize| -> Option<u32> {
+        match decided[i] {
+            Some(_) => Some(i as u32),
+            None => anchor[group(i)],
+        }
+    };
     let open: Vec<u32> = (0..rows.len() as u32)
-        .filter(|&i| decided[i as usize].is_none())
+        .filter(|&i| settled(i as usize).is_none())
         .collect();
     let mut position = vec![u32::MAX; rows.len()];
     for (k, &i) in open.iter().enumerate() {
@@ -154,17 +173,21 @@ pub fn arrange_reviewed(
         *i = open[*i as usize];
     }
     for want in [true, false] {
-        let mut block: Vec<u32> = (0..rows.len() as u32)
-            .filter(|&i| decided[i as usize] == Some(want))
+        let mut block: Vec<(u32, u32)> = (0..rows.len() as u32)
+            .filter_map(|i| settled(i as usize).map(|a| (a, i)))
+            .filter(|&(a, _)| decided[a as usize] == Some(want))
             .collect();
-        block.sort_by(|&a, &b| {
+        // By the decided row's score; each decided row first, then the copies it settles.
+        block.sort_by(|&(a, i), &(b, j)| {
             rows[b as usize]
                 .score
                 .total_cmp(&rows[a as usize].score)
                 .then(a.cmp(&b))
+                .then((i != a).cmp(&(j != b)))
+                .then(i.cmp(&j))
         });
         arranged.ranks.extend(std::iter::repeat_n(0, block.len()));
-        arranged.order.extend(block);
+        arranged.order.extend(block.into_iter().map(|(_, i)| i));
     }
     arranged
 }
@@ -322,13 +345,26 @@ mod tests {
 
     #[test]
     fn reviewed_rows_follow_the_undecided_ones_picks_first() {
-        let mut rows: Vec<Placement> = (0..6).map(|i| row(i as f32 / 10.0, None, None)).collect();
-        // Row 4 repeats row 5, which is decided: it stands on its own.
-        rows[4].duplicate_of = Some(5);
+        let rows: Vec<Placement> = (0..6).map(|i| row(i as f32 / 10.0, None, None)).collect();
         let decided = [None, Some(false), None, Some(true), None, Some(true)];
         let a = arrange_reviewed(&rows, &decided, Selection::default());
         assert_eq!(a.order, vec![4, 2, 0, 5, 3, 1]);
         assert_eq!(a.ranks, vec![1, 2, 3, 0, 0, 0]);
+    }
+
+    #[test]
+    fn copies_of_a_decided_story_follow_it_unranked() {
+        let mut rows: Vec<Placement> = (0..7).map(|i| row(i as f32 / 10.0, None, None)).collect();
+        // Row 6 copies row 3 (decided, a pick): the copy scores highest, yet follows its
+        // original. Row 1 is the original of row 5, a copy decided as a reject: the undecided
+        // original follows its decided copy. Row 4 copies row 2, both undecided: ranked as usual.
+        rows[6].duplicate_of = Some(3);
+        rows[5].duplicate_of = Some(1);
+        rows[4].duplicate_of = Some(2);
+        let decided = [None, None, None, Some(true), None, Some(false), None];
+        let a = arrange_reviewed(&rows, &decided, Selection::default());
+        assert_eq!(a.order, vec![2, 4, 0, 3, 6, 5, 1]);
+        assert_eq!(a.ranks, vec![1, 1, 2, 0, 0, 0, 0]);
     }
 
     #[test]

@@ -368,7 +368,7 @@ fn quiet_prints_nothing_but_errors_and_verbose_prints_stage_times() {
 
 /// S05 sent again by another unit under a new id and title, with a few characters changed and
 /// a quote added, so that the copy scores higher than the original.
-const S05_COPY: &str = "D05,凉水井村：关停采石场 种出金银花谷,凉水井村,凉水井村过去有六家小采石场，粉尘大、河水浑，群众苦不堪言。2018年村党支部书记带头关停采石场，复垦荒山种上金银花1200亩。如今河水清了，游客多了，村民杨秀英笑着说：“以前出门一身灰，现在满山都是花香。”全村年增收380万元。支部书记周明告诉记者：“绿水青山就是金山银山。”\n";
+pub(crate) const S05_COPY: &str = "D05,凉水井村：关停采石场 种出金银花谷,凉水井村,凉水井村过去有六家小采石场，粉尘大、河水浑，群众苦不堪言。2018年村党支部书记带头关停采石场，复垦荒山种上金银花1200亩。如今河水清了，游客多了，村民杨秀英笑着说：“以前出门一身灰，现在满山都是花香。”全村年增收380万元。支部书记周明告诉记者：“绿水青山就是金山银山。”\n";
 
 /// Two different stories that open with the same boilerplate sentence.
 const SAME_OPENING: &str = "\

@@ -553,3 +553,26 @@ fn a_ranking_marked_in_excel_serves_as_the_decisions_file_with_its_guarded_ids()
     assert!(!err.contains("找不到"), "{err}");
     assert_contains("note", &err, "1 份入选、1 份不入选");
 }
+
+#[test]
+fn a_copy_of_a_decided_story_follows_it_instead_of_coming_back_first() {
+    // S05 was picked in the last round; a township sends it again (D05, a near-duplicate).
+    let env = Env::new();
+    let batch: String = with_decisions(|id| if id == "S05" { "入选" } else { "" })
+        + &super::office::S05_COPY.replace('\n', ",\n");
+    env.write("in.csv", &batch);
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--decisions", "决定"]));
+    let ids = ranked.ids();
+    let at = |id: &str| ids.iter().position(|i| i == id).unwrap();
+    assert_same(
+        "the copy right after its decided original",
+        at("S05") + 1,
+        at("D05"),
+    );
+    assert_same("unranked", "", ranked.column("rank")[at("D05")].as_str());
+    assert_same(
+        "named as a copy",
+        "S05",
+        ranked.column("duplicate_of")[at("D05")].as_str(),
+    );
+}
