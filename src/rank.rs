@@ -138,9 +138,9 @@ pub fn arrange_reviewed(
     // row takes that row's decision and place: its first decided member, by row order.
     let group = |i: usize| rows[i].duplicate_of.map_or(i, |o| o as usize);
     let mut anchor: Vec<Option<u32>> = vec![None; rows.len()];
-    for i in 0..rows.len() {
+    for (i, d) in decided.iter().enumerate() {
         let g = group(i);
-        if decided[i].is_some() && anchor[g].is_none() {
+        if d.is_some() && anchor[g].is_none() {
             anchor[g] = Some(i as u32);
         }
     }
