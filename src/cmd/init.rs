@@ -72,6 +72,34 @@ pub fn run(args: InitArgs) -> Result<()> {
         ),
         ("素材申报表.csv", csv),
     ];
+    // The folder, or any folder above it, being a file: said plainly (the system says "File
+    // exists" or "Not a directory"), before anything is written.
+    if let Some(file) = args.dir.ancestors().find(|a| a.is_file()) {
+        return Err(xuanti::Error::Io {
+            path: file.to_path_buf(),
+            io: std::io::Error::other(xuanti::tr!(
+                "这是一个文件，不是文件夹",
+                "is a file, not a folder"
+            )),
+        })
+        .context(xuanti::tr!("什么也没有写", "nothing was written"));
+    }
+    // One of the four names taken by a folder: refused before any file is written, even with
+    // --force (it replaces files, never folders).
+    if let Some(dir) = files
+        .iter()
+        .map(|(name, _)| args.dir.join(name))
+        .find(|p| p.is_dir())
+    {
+        return Err(xuanti::Error::Io {
+            path: dir,
+            io: std::io::Error::other(xuanti::tr!(
+                "这是一个文件夹，不能写成文件",
+                "is a folder; a file cannot replace it"
+            )),
+        })
+        .context(xuanti::tr!("什么也没有写", "nothing was written"));
+    }
     let existing: Vec<String> = files
         .iter()
         .map(|(name, _)| args.dir.join(name))

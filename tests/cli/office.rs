@@ -624,3 +624,22 @@ fn per_theme_on_a_batch_that_fits_no_theme_warns_that_the_shortlist_is_empty() {
     assert_contains("warning", &err, "--per-theme");
     assert!(Ranked::parse(&env.read("out.csv")).rows.is_empty());
 }
+
+#[test]
+fn init_into_a_file_or_over_a_folder_says_so_and_writes_nothing() {
+    let env = Env::new();
+    env.write("afile", "staff's notes\n");
+    for dir in ["afile", "afile/sub"] {
+        let err = env.fails(&["init", dir]);
+        assert_contains("error", &err, "afile");
+        assert_contains("error", &err, "这是一个文件，不是文件夹");
+    }
+    assert_same("kept", "staff's notes\n".to_string(), env.read("afile"));
+    // A folder where one of the four files goes: refused before the others are written,
+    // with --force too.
+    std::fs::create_dir_all(env.path("start/userdict.txt")).unwrap();
+    let err = env.fails(&["init", "start", "--force"]);
+    assert_contains("error", &err, "userdict.txt");
+    assert_contains("error", &err, "这是一个文件夹");
+    assert!(!env.exists("start/themes.toml"), "wrote some files anyway");
+}
