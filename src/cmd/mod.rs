@@ -83,7 +83,7 @@ pub fn parse() -> Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Rank a batch of submissions (CSV) with reasons, best first.
+    /// Rank a batch of submissions (CSV or workbooks, one file or several) with reasons, best first.
     Rank(rank::RankArgs),
     /// Train a selection model from past rounds (CSV with a picked/not-picked column).
     Train(train::TrainArgs),

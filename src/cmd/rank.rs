@@ -773,10 +773,17 @@ fn learn_decisions(
     }
     let (picks, rejects) = l.counts();
     let open = decided.iter().filter(|d| d.is_none()).count();
-    super::note(xuanti::tr!(
-        "已据 {picks} 份入选、{rejects} 份不入选的决定重新排序其余 {open} 份",
-        "{open} undecided row(s) re-ranked from {picks} pick(s) and {rejects} reject(s)"
-    ));
+    super::note(if picks + rejects == 0 {
+        xuanti::tr!(
+            "还没有标为入选或不入选的行：{open} 份按没有决定时的方法排序",
+            "no row is decided yet: the {open} row(s) are ranked as without decisions"
+        )
+    } else {
+        xuanti::tr!(
+            "已据 {picks} 份入选、{rejects} 份不入选的决定重新排序其余 {open} 份",
+            "{open} undecided row(s) re-ranked from {picks} pick(s) and {rejects} reject(s)"
+        )
+    });
     match l.remaining_picks(&scores) {
         Some(left) if model_given || calibration.is_some() => {
             super::note(xuanti::tr!(
