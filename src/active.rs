@@ -301,7 +301,17 @@ impl Loop {
     /// probabilities are summed. Before there are two picks and two rejects to calibrate on,
     /// the trained model's probabilities are summed instead (`None` without a model).
     pub fn remaining_picks(&self, scores: &[f32]) -> Option<f32> {
-        let undecided = || (0..self.len()).filter(|&r| self.labels[r].is_none());
+        self.remaining_picks_among(scores, |_| true)
+    }
+
+    /// [`Loop::remaining_picks`] over the undecided rows `counted` keeps (a copy of a decided
+    /// story is settled with it, not a pick still to find).
+    pub fn remaining_picks_among(
+        &self,
+        scores: &[f32],
+        counted: impl Fn(usize) -> bool,
+    ) -> Option<f32> {
+        let undecided = || (0..self.len()).filter(|&r| self.labels[r].is_none() && counted(r));
         let sum = match self.calibration() {
             Some((a, b)) => undecided().map(|r| sigmoid(a * scores[r] + b)).sum(),
             None => {

@@ -772,7 +772,17 @@ fn learn_decisions(
         }
     }
     let (picks, rejects) = l.counts();
-    let open = decided.iter().filter(|d| d.is_none()).count();
+    // Copies of a decided story follow it (rank::arrange_reviewed): they are neither open
+    // rows nor picks still to find.
+    let group = |i: usize| placements[i].duplicate_of.map_or(i, |o| o as usize);
+    let mut group_decided = vec![false; placements.len()];
+    for (i, d) in decided.iter().enumerate() {
+        if d.is_some() {
+            group_decided[group(i)] = true;
+        }
+    }
+    let counted = |i: usize| decided[i].is_none() && !group_decided[group(i)];
+    let open = (0..decided.len()).filter(|&i| counted(i)).count();
     super::note(if picks + rejects == 0 {
         xuanti::tr!(
             "还没有标为入选或不入选的行：{open} 份按没有决定时的方法排序",
@@ -784,7 +794,7 @@ fn learn_decisions(
             "{open} undecided row(s) re-ranked from {picks} pick(s) and {rejects} reject(s)"
         )
     });
-    match l.remaining_picks(&scores) {
+    match l.remaining_picks_among(&scores, counted) {
         Some(left) if model_given || calibration.is_some() => {
             super::note(xuanti::tr!(
                 "估计未决定的 {open} 份中还有约 {left:.1} 份可入选",

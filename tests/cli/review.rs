@@ -561,7 +561,11 @@ fn a_copy_of_a_decided_story_follows_it_instead_of_coming_back_first() {
     let batch: String = with_decisions(|id| if id == "S05" { "入选" } else { "" })
         + &super::office::S05_COPY.replace('\n', ",\n");
     env.write("in.csv", &batch);
-    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--decisions", "决定"]));
+    let err = env.ok_stderr(&["rank", "in.csv", "--decisions", "决定", "-o", "out.csv"]);
+    // Neither the pick nor its copy is open: the rest are.
+    let open = SUBMISSIONS.lines().count() - 1 + 1 - 2;
+    assert_contains("note", &err, &format!("重新排序其余 {open} 份"));
+    let ranked = Ranked::parse(&env.read("out.csv"));
     let ids = ranked.ids();
     let at = |id: &str| ids.iter().position(|i| i == id).unwrap();
     assert_same(
