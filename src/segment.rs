@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use jieba_rs::Jieba;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result};
 use crate::normalize::normalize_into;
@@ -140,6 +140,10 @@ pub struct Segmenter {
     jieba: Jieba,
     stop_words: FxHashSet<String>,
     names: Names,
+    /// The tags a user dictionary (`--dict`) gives its words. jieba keeps the tag a word already
+    /// has when it is added again, so a line retagging a word of its dictionary or of the
+    /// built-in one (`红枫湖镇 ns`, `黄河 nr`) would otherwise do nothing.
+    user_tags: FxHashMap<String, String>,
 }
 
 impl std::fmt::Debug for Segmenter {
@@ -160,12 +164,19 @@ impl Segmenter {
         let (jieba, user_names) = std::thread::scope(|scope| {
             scope.spawn(|| Jieba::empty().tag("王小二说", true).len());
             let mut jieba = Jieba::new();
-            let names = add_entries(
+            let tagged = add_entries(
                 &mut jieba,
                 Path::new("data/userdict.txt"),
                 USER_DICT.as_bytes(),
             )
             .expect("the built-in dictionary is checked by a unit test");
+            // The built-in dictionary's tags stay as jieba keeps them (a word jieba already
+            // holds keeps its own tag): the models were trained so.
+            let names: Vec<String> = tagged
+                .into_iter()
+                .filter(|(_, tag)| tag.starts_with("nr"))
+                .map(|(word, _)| word)
+                .collect();
             (jieba, names)
         });
         let stop_words = STOP_WORDS
@@ -180,6 +191,7 @@ impl Segmenter {
             jieba,
             stop_words,
             names,
+            user_tags: FxHashMap::default(),
         }
     }
 
@@ -187,8 +199,14 @@ impl Segmenter {
     pub fn with_dict(path: &Path) -> Result<Segmenter> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let mut segmenter = Segmenter::new();
-        let names = add_entries(&mut segmenter.jieba, path, &bytes)?;
-        segmenter.names.user.extend(names);
+        let tagged = add_entries(&mut segmenter.jieba, path, &bytes)?;
+        segmenter.names.user.extend(
+            tagged
+                .iter()
+                .filter(|(_, tag)| tag.starts_with("nr"))
+                .map(|(word, _)| word.clone()),
+        );
+        segmenter.user_tags.extend(tagged);
         Ok(segmenter)
     }
 
@@ -217,7 +235,12 @@ impl Segmenter {
                 let pos = if t.word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
                     Pos::Number
                 } else {
-                    match Pos::from_tag(t.tag) {
+                    let tag = if self.user_tags.is_empty() {
+                        t.tag
+                    } else {
+                        self.user_tags.get(t.word).map_or(t.tag, String::as_str)
+                    };
+                    match Pos::from_tag(tag) {
                         Pos::Person if !self.names.is_name(&self.jieba, t.word) => Pos::NameTag,
                         pos => pos,
                     }
@@ -442,8 +465,8 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
 const MAX_USER_FREQ: usize = 1_000_000_000;
 
 /// Adds `word [freq] [tag]` lines; a missing frequency is computed so the word stays whole.
-/// Returns the words tagged `nr*`: names the dictionary's author vouches for.
-fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<String>> {
+/// Returns every tagged word with its tag (those tagged `nr*` are names the author vouches for).
+fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<(String, String)>> {
     let text = crate::read::decode_text(bytes).map_err(|e| {
         let at = e.offset as usize;
         let start = bytes[..at]
@@ -463,7 +486,7 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<Strin
             message: e.to_string(),
         }
     })?;
-    let mut names = Vec::new();
+    let mut tagged = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -536,11 +559,11 @@ fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<Strin
         // A word without a frequency gets one high enough to keep it whole.
         let freq = freq.filter(|&f| f > 0);
         jieba.add_word(&word, freq.or(Some(jieba.suggest_freq(&word).max(1))), tag);
-        if tag.is_some_and(|t| t.starts_with("nr")) {
-            names.push(word);
+        if let Some(tag) = tag {
+            tagged.push((word, tag.to_string()));
         }
     }
-    Ok(names)
+    Ok(tagged)
 }
 
 #[cfg(test)]

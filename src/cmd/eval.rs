@@ -94,7 +94,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
             let (mut train, analyzer) = args.input_args.read_all_with_analyzer(&files)?;
             let tests = read_tests(&args)?;
             if let Some(label) = &args.label {
-                resolve_unmarked(&mut train, label, args.unmarked)?;
+                resolve_unmarked(&mut train, label, args.unmarked, false)?;
             }
             // A batch trained on and tested measures what the model remembers, not how it ranks.
             let same = |a: &Path, b: &Path| {
@@ -225,7 +225,7 @@ fn read_tests(args: &EvalArgs) -> Result<Vec<Batch>> {
         .map(|p| args.input_args.read(p))
         .collect::<Result<Vec<Batch>>>()?;
     if let Some(label) = &args.label {
-        resolve_unmarked(&mut batches, label, args.unmarked)?;
+        resolve_unmarked(&mut batches, label, args.unmarked, true)?;
     }
     Ok(batches)
 }
@@ -289,7 +289,12 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
         )
     })?;
     let (mut batch, analyzer) = args.input_args.read_with_analyzer(input)?;
-    resolve_unmarked(std::slice::from_mut(&mut batch), label, args.unmarked)?;
+    resolve_unmarked(
+        std::slice::from_mut(&mut batch),
+        label,
+        args.unmarked,
+        false,
+    )?;
     let labels = batch.labels(label)?;
     // A file without enough picks (or rejects) for even one fit: no number of folds helps,
     // so this is said before the folds are (their error suggests fewer --folds).

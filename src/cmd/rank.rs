@@ -40,8 +40,8 @@ pub struct RankArgs {
     /// Write a CSV file without the UTF-8 BOM that Excel needs to show Chinese.
     #[arg(long)]
     no_bom: bool,
-    /// Write cells that start with = + - @ as they are. By default such a cell gets a
-    /// leading ' so that Excel and WPS do not run it as a formula.
+    /// Write cells that start with = + - @, a tab or a carriage return as they are. By default
+    /// such a cell gets a leading ' so that Excel and WPS do not run it as a formula.
     #[arg(long)]
     keep_formulas: bool,
     /// Keep only the first N stories (a story's near-duplicates stay with it).

@@ -46,11 +46,13 @@ pub enum UnmarkedArg {
     Reject,
 }
 
-/// Applies `--unmarked` to each batch's `label` column and says how many rows it moved.
+/// Applies `--unmarked` to each batch's `label` column and says how many rows it moved;
+/// `test`: the batches are `eval --test` batches, measured rather than trained on.
 pub fn resolve_unmarked(
     batches: &mut [Batch],
     label: &str,
     how: Option<UnmarkedArg>,
+    test: bool,
 ) -> Result<()> {
     let Some(how) = how else {
         return Ok(());
@@ -64,14 +66,22 @@ pub fn resolve_unmarked(
         n += batch.resolve_unmarked(label, how)?;
     }
     if n > 0 {
-        super::note(match how {
-            Unmarked::Skip => tr!(
+        super::note(match (how, test) {
+            (Unmarked::Skip, false) => tr!(
                 "“{label}”列为空或待定的 {n} 行未参加训练",
-                "{n} row(s) with an empty or pending '{label}' cell left out"
+                "{n} row(s) with an empty or pending '{label}' cell left out of training"
             ),
-            Unmarked::Reject => tr!(
+            (Unmarked::Reject, false) => tr!(
                 "“{label}”列为空或待定的 {n} 行按不入选训练",
                 "{n} row(s) with an empty or pending '{label}' cell taken as not picked"
+            ),
+            (Unmarked::Skip, true) => tr!(
+                "“{label}”列为空或待定的 {n} 行未计入测试批次",
+                "{n} row(s) with an empty or pending '{label}' cell left out of the test batches"
+            ),
+            (Unmarked::Reject, true) => tr!(
+                "“{label}”列为空或待定的 {n} 行在测试批次中按不入选计",
+                "{n} row(s) with an empty or pending '{label}' cell taken as not picked in the test batches"
             ),
         });
     }
@@ -112,7 +122,7 @@ fn train(args: &TrainArgs) -> Result<()> {
     xuanti::write::check_outputs(&[args.output.as_path()], &inputs)?;
     let files: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
     let (mut batches, analyzer) = args.input_args.read_all_with_analyzer(&files)?;
-    resolve_unmarked(&mut batches, &args.label, args.unmarked)?;
+    resolve_unmarked(&mut batches, &args.label, args.unmarked, false)?;
     // Keyword themes and criteria are computed only when the combiner uses them.
     let options = args.learn.options()?;
     let submissions: Vec<_> = batches.iter().flat_map(Batch::submissions).collect();

@@ -1,4 +1,5 @@
-//! Bad input is rejected with exit code 2 and a message naming the file (and row, column, value).
+//! Bad input is rejected with exit code 1 (a command line asking the impossible with 2) and a
+//! message naming the file (and row, column, value).
 
 use super::fixtures::{MINIMAL_THEMES, PAST, SUBMISSIONS};
 use super::util::{assert_contains, assert_same, Env, Ranked};

@@ -247,3 +247,40 @@ fn a_test_batch_that_is_also_trained_on_is_warned_about() {
     ]);
     assert_contains("stderr", &err, "past.csv 既用来训练又用来测试");
 }
+
+#[test]
+fn unmarked_rows_of_a_test_batch_are_not_said_to_be_left_out_of_training() {
+    // The --test batch marked only its picks; the training file is fully marked. The note
+    // must speak of the test batch, not of training (the Chinese note said 未参加训练).
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    env.write("round.csv", PAST.replace(",否,", ",,"));
+    for (how, zh, en) in [
+        ("skip", "未计入测试批次", "left out of the test batches"),
+        (
+            "reject",
+            "在测试批次中按不入选计",
+            "taken as not picked in the test batches",
+        ),
+    ] {
+        let args = [
+            "eval",
+            "past.csv",
+            "--label",
+            "入选",
+            "--test",
+            "round.csv",
+            "--unmarked",
+            how,
+        ];
+        let err = env.ok_stderr(&args);
+        assert_contains("stderr", &err, zh);
+        assert!(
+            !err.contains("未参加训练") && !err.contains("按不入选训练"),
+            "{how}: {err}"
+        );
+        let mut english = vec!["--lang", "en"];
+        english.extend(args);
+        assert_contains("stderr", &env.ok_stderr(&english), en);
+    }
+}

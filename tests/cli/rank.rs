@@ -550,3 +550,24 @@ fn a_hard_link_to_a_file_given_is_refused_and_a_missing_column_names_every_file(
     assert_contains("stderr", &err, "甲镇.csv");
     assert_contains("stderr", &err, "乙镇.csv");
 }
+
+#[test]
+fn a_user_dictionary_tag_applies_to_a_word_the_dictionary_already_holds() {
+    // 红枫湖镇 is in the built-in dictionary (nz) and 黄河 in jieba's (ns): a `--dict` line
+    // retagging them (as `xuanti init`'s userdict.txt example writes 红枫湖镇 ns) must take
+    // effect, or the line silently does nothing.
+    let env = Env::new();
+    env.write(
+        "in.csv",
+        "id,title,text\n1,修路,村民在红枫湖镇修路\n2,修路,村民黄河在镇上修路\n",
+    );
+    env.write("dict.txt", "红枫湖镇 ns\n黄河 nr\n");
+    let plain = Ranked::parse(&env.ok(&["rank", "in.csv"]));
+    let reasons = plain.column("reasons").join("\n");
+    assert!(!reasons.contains("地点红枫湖镇"), "{reasons}");
+    assert!(!reasons.contains("人物黄河"), "{reasons}");
+    let tagged = Ranked::parse(&env.ok(&["rank", "in.csv", "--dict", "dict.txt"]));
+    let reasons = tagged.column("reasons").join("\n");
+    assert_contains("reasons", &reasons, "地点红枫湖镇");
+    assert_contains("reasons", &reasons, "人物黄河");
+}
