@@ -182,9 +182,24 @@ pub fn fit(
     )?;
     let theme_labels = match &learn.themes_col {
         Some(col) => {
+            // A round without the column (themes were not tagged that year) is unlabelled for
+            // themes, as an empty cell is; the column must be in at least one file.
+            let has = |b: &Batch| b.column(col).is_ok();
+            if !batches.iter().any(has) {
+                batches[0].column(col)?;
+            }
             let mut all = Vec::new();
             for batch in batches {
-                all.extend(batch.cells(col)?.into_iter().map(split_themes));
+                if has(batch) {
+                    all.extend(batch.cells(col)?.into_iter().map(split_themes));
+                } else {
+                    super::note(tr!(
+                        "{} 没有“{col}”列：这一轮的行不参加主题模型的训练",
+                        "{} has no '{col}' column: its rows are unlabelled for the theme models",
+                        batch.path.display()
+                    ));
+                    all.extend(std::iter::repeat_n(None, batch.rows.len()));
+                }
             }
             Some(all)
         }

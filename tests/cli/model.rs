@@ -755,3 +755,49 @@ fn a_failed_training_leaves_no_folder_it_made_behind() {
     ]);
     assert!(env.exists("new/deep/m.json"));
 }
+
+#[test]
+fn a_round_without_the_themes_column_is_unlabelled_for_themes() {
+    let env = Env::new();
+    env.write("r1.csv", PAST);
+    // The next round was not tagged with themes: no 主题 column at all.
+    let untagged: String = PAST
+        .lines()
+        .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
+        .collect();
+    env.write("r2.csv", untagged);
+    let err = env.ok_stderr(&[
+        "train",
+        "r1.csv",
+        "r2.csv",
+        "--label",
+        "入选",
+        "--themes-col",
+        "主题",
+        "-o",
+        "m.json",
+    ]);
+    assert_contains("note", &err, "r2.csv");
+    let model: serde_json::Value = serde_json::from_str(&env.read("m.json")).unwrap();
+    let mut names: Vec<String> = model["theme_models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = PAST_THEME_LABELS.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_same("themes learned from the tagged round", expected, names);
+    // No file with the column at all is still an error naming it.
+    env.fails_usage(&[
+        "train",
+        "r2.csv",
+        "--label",
+        "入选",
+        "--themes-col",
+        "主题",
+        "-o",
+        "n.json",
+    ]);
+}
