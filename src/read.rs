@@ -758,6 +758,18 @@ impl BatchReader {
         (self.consumed.load(Ordering::Relaxed), self.total)
     }
 
+    /// Per file ([`Row::file`]): whether it is a ranking of xuanti's own ([`is_own_output`]),
+    /// whose formula guards are taken off when it is read back; a staff file ranked beside
+    /// one keeps its cells as they are.
+    pub fn own_output_files(&self) -> Vec<bool> {
+        match &self.source {
+            Source::Many { readers, .. } => {
+                readers.iter().map(|r| is_own_output(&r.headers)).collect()
+            }
+            _ => vec![is_own_output(&self.headers)],
+        }
+    }
+
     /// The file `row` came from.
     pub fn path_of(&self, row: &Row) -> &Path {
         match &self.source {

@@ -308,12 +308,13 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     let mut duplicates = (!args.no_dedup).then(|| Signatures::new(&spill_dir));
     let mut stats = None;
     let mut theme_names: Option<Vec<String>> = None;
+    let own_files = reader.own_output_files();
     loop {
         let mut rows = reader.next_rows(chunk_rows).context(super::read_failed())?;
-        if own_output {
-            // Cells this program guarded against formulas when it wrote the file get their
-            // own value back (an id `-5` written as `'-5` is `-5` again).
-            for cell in rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+        // Cells this program guarded against formulas when it wrote the file get their own
+        // value back (an id `-5` written as `'-5` is `-5` again); only in the files it wrote.
+        for row in rows.iter_mut().filter(|r| own_files[r.file]) {
+            for cell in &mut row.cells {
                 xuanti::write::unneutralize(cell);
             }
         }

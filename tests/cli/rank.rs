@@ -534,6 +534,34 @@ fn a_staff_score_column_beside_a_ranking_of_xuantis_survives() {
     assert!(both.column("input:reasons").contains(&"评委甲".to_string()));
 }
 
+/// Only a ranking of xuanti's own has its formula guards (`'-5`) taken off when read back: a
+/// staff file ranked beside one lost the `'` of its own cells (`'+7` became `+7`), which it
+/// keeps when ranked alone.
+#[test]
+fn a_staff_file_beside_a_ranking_keeps_its_own_quotes() {
+    let env = Env::new();
+    env.write(
+        "甲.csv",
+        "编号,标题,内容\n-5,修路,村里修路三公里，村民说好。\n",
+    );
+    env.ok(&["rank", "甲.csv", "-o", "round1.csv"]);
+    env.write(
+        "乙.csv",
+        "编号,标题,内容\n'+7,'=1+1,社区党委组织志愿服务。\n",
+    );
+    let alone = Ranked::parse(&env.ok(&["rank", "乙.csv", "--keep-formulas"]));
+    assert_same("alone", vec!["'+7".to_string()], alone.ids());
+    let both = Ranked::parse(&env.ok(&["rank", "round1.csv", "乙.csv", "--keep-formulas"]));
+    let mut ids = both.ids();
+    ids.sort();
+    assert_same("ids", vec!["'+7".to_string(), "-5".to_string()], ids);
+    assert!(
+        both.column("标题").contains(&"'=1+1".to_string()),
+        "{:?}",
+        both.column("标题")
+    );
+}
+
 /// A file given twice through a hard link (another name for the same file) counted its rows
 /// twice; a column missing from a batch of several files was said to be missing from the
 /// first file only.
