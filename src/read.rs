@@ -941,7 +941,7 @@ fn decode_text_as_is(bytes: &[u8]) -> std::result::Result<String, DecodeError> {
                 let from = skip + at + read - bad as usize - after as usize;
                 return Err(DecodeError {
                     encoding: encoding.name(),
-                    row: bytes[..from].iter().filter(|&&b| b == b'\n').count() as u64 + 1,
+                    row: line_of(bytes, from),
                     offset: from as u64,
                     bytes: bytes[from..from + bad as usize].to_vec(),
                 });
@@ -949,6 +949,19 @@ fn decode_text_as_is(bytes: &[u8]) -> std::result::Result<String, DecodeError> {
         }
     }
     Ok(text)
+}
+
+/// The line (1-based) of byte `at` in a hand-edited text file, its lines ended by LF, CRLF or
+/// CR alone, as [`decode_text`] reads them.
+pub(crate) fn line_of(bytes: &[u8], at: usize) -> u64 {
+    let before = &bytes[..at];
+    let lf = before.iter().filter(|&&b| b == b'\n').count();
+    let lone_cr = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        .count();
+    (lf + lone_cr) as u64 + 1
 }
 
 /// A BOM's encoding; else UTF-8 or GB18030 (the superset of GBK that Excel and WPS write on
@@ -2134,6 +2147,17 @@ mod tests {
         // Bytes neither encoding reads: the line and offset of the first bad one.
         let e = decode_text(b"ok\n\xff\xff\xff").unwrap_err();
         assert_eq!((e.row, e.offset, e.bytes.as_slice()), (2, 3, &b"\xff"[..]));
+        // Lines ended by CR alone or CRLF are counted as the text is read: the bad bytes are on
+        // line 3 (a CR-only file said line 1).
+        for ending in ["\n", "\r", "\r\n"] {
+            let bytes = [
+                format!("甲 3{ending}乙 5{ending}").as_bytes(),
+                b"\xff\xff\xff",
+            ]
+            .concat();
+            let e = decode_text(&bytes).unwrap_err();
+            assert_eq!(e.row, 3, "{ending:?}");
+        }
     }
 
     #[test]

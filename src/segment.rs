@@ -469,13 +469,12 @@ const MAX_USER_FREQ: usize = 1_000_000_000;
 fn add_entries(jieba: &mut Jieba, path: &Path, bytes: &[u8]) -> Result<Vec<(String, String)>> {
     let text = crate::read::decode_text(bytes).map_err(|e| {
         let at = e.offset as usize;
-        let start = bytes[..at]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |p| p + 1);
+        // The line holding the bad bytes, whichever of LF, CRLF or CR ends it.
+        let line_end = |b: &u8| matches!(b, b'\n' | b'\r');
+        let start = bytes[..at].iter().rposition(line_end).map_or(0, |p| p + 1);
         let end = bytes[at..]
             .iter()
-            .position(|&b| b == b'\n')
+            .position(line_end)
             .map_or(bytes.len(), |p| at + p);
         Error::Dictionary {
             path: path.to_path_buf(),
@@ -633,6 +632,31 @@ mod tests {
     /// jieba adds every frequency to a running total: 18446744073709551615 overflowed it (a
     /// panic in a debug build; in a release build the total wrapped and every other word's
     /// probability with it), and a larger number was called "not a whole number".
+    #[test]
+    /// A dictionary saved with CR line ends (an old Mac editor) and a bad byte on its third
+    /// line: the error said line 1 and quoted every line before the bad byte as that line.
+    #[test]
+    fn a_bad_byte_in_a_cr_only_dictionary_names_its_own_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.txt");
+        std::fs::write(
+            &path,
+            b"\xe5\xa5\xbd\xe8\xaf\x8d 100 n\r\xe5\xa4\xa7 5\rbad\xff\xff\xff\rok 3\r",
+        )
+        .unwrap();
+        let e = Segmenter::with_dict(&path).unwrap_err();
+        match &e {
+            Error::Dictionary { line, value, .. } => {
+                assert_eq!(
+                    (*line, value.as_str()),
+                    (3, "bad\u{fffd}\u{fffd}\u{fffd}"),
+                    "{e}"
+                )
+            }
+            other => panic!("{other}"),
+        }
+    }
+
     #[test]
     fn a_user_dictionary_frequency_too_large_is_an_error_not_a_panic() {
         let dir = tempfile::tempdir().unwrap();
