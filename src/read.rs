@@ -863,17 +863,18 @@ impl BatchReader {
         }
         let mut warnings = Vec::new();
         for r in &readers {
-            let missing: Vec<&str> = [
-                ("title", columns.title, r.columns.title),
-                ("text", columns.text, r.columns.text),
-            ]
-            .iter()
-            .filter(|(_, batch, own)| batch.is_some() && own.is_none())
-            .map(|(name, _, _)| *name)
-            .collect();
+            let roles = [
+                (crate::tr!("标题", "title"), columns.title, r.columns.title),
+                (crate::tr!("正文", "text"), columns.text, r.columns.text),
+            ];
+            let missing: Vec<&str> = roles
+                .iter()
+                .filter(|(_, batch, own)| batch.is_some() && own.is_none())
+                .map(|(name, _, _)| name.as_str())
+                .collect();
             if !missing.is_empty() {
                 warnings.push(crate::tr!(
-                    "{}：没有 {} 列，这些单元格按空白处理",
+                    "{}：没有{}列，这些单元格按空白处理",
                     "{}: no {} column; those cells are taken as empty",
                     r.path.display(),
                     missing.join("/")

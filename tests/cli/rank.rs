@@ -562,6 +562,24 @@ fn a_staff_file_beside_a_ranking_keeps_its_own_quotes() {
     );
 }
 
+/// A file of a batch without a text column is warned about: in Chinese, the column was named
+/// in English (没有 text 列).
+#[test]
+fn a_file_without_a_text_column_is_warned_about_in_either_language() {
+    for (env, said) in [
+        (Env::new(), "乙.csv：没有正文列，这些单元格按空白处理"),
+        (
+            Env::english(),
+            "乙.csv: no text column; those cells are taken as empty",
+        ),
+    ] {
+        env.write("甲.csv", "标题,正文\n修路,村民自发修路。\n");
+        env.write("乙.csv", "标题,备注\n种茶致富,无\n");
+        let err = env.ok_stderr(&["rank", "甲.csv", "乙.csv", "-o", "out.csv"]);
+        assert_contains("stderr", &err, said);
+    }
+}
+
 /// A file given twice through a hard link (another name for the same file) counted its rows
 /// twice; a column missing from a batch of several files was said to be missing from the
 /// first file only.
