@@ -629,10 +629,6 @@ mod tests {
         assert!(e.len() < 400, "{} bytes", e.len());
     }
 
-    /// jieba adds every frequency to a running total: 18446744073709551615 overflowed it (a
-    /// panic in a debug build; in a release build the total wrapped and every other word's
-    /// probability with it), and a larger number was called "not a whole number".
-    #[test]
     /// A dictionary saved with CR line ends (an old Mac editor) and a bad byte on its third
     /// line: the error said line 1 and quoted every line before the bad byte as that line.
     #[test]
@@ -657,6 +653,9 @@ mod tests {
         }
     }
 
+    /// jieba adds every frequency to a running total: 18446744073709551615 overflowed it (a
+    /// panic in a debug build; in a release build the total wrapped and every other word's
+    /// probability with it), and a larger number was called "not a whole number".
     #[test]
     fn a_user_dictionary_frequency_too_large_is_an_error_not_a_panic() {
         let dir = tempfile::tempdir().unwrap();
