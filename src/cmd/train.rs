@@ -186,6 +186,18 @@ pub fn fit(
             // themes, as an empty cell is; the column must be in at least one file.
             let has = |b: &Batch| b.column(col).is_ok();
             if !batches.iter().any(has) {
+                let missing = batches[0].column(col).err();
+                if let (Some(e), true) = (missing, batches.len() > 1) {
+                    let files: Vec<String> = batches
+                        .iter()
+                        .map(|b| b.path.display().to_string())
+                        .collect();
+                    let files = xuanti::error::shorten(&files.join(", ")).into_owned();
+                    return Err(anyhow::Error::new(e).context(tr!(
+                        "几个文件都没有“{col}”列：{files}",
+                        "none of the files has a '{col}' column: {files}"
+                    )));
+                }
                 batches[0].column(col)?;
             }
             let mut all = Vec::new();

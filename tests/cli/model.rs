@@ -789,7 +789,7 @@ fn a_round_without_the_themes_column_is_unlabelled_for_themes() {
     let mut expected: Vec<String> = PAST_THEME_LABELS.iter().map(|s| s.to_string()).collect();
     expected.sort();
     assert_same("themes learned from the tagged round", expected, names);
-    // No file with the column at all is still an error naming it.
+    // No file with the column at all is still an error naming it, or naming every file.
     env.fails_usage(&[
         "train",
         "r2.csv",
@@ -800,4 +800,17 @@ fn a_round_without_the_themes_column_is_unlabelled_for_themes() {
         "-o",
         "n.json",
     ]);
+    env.write("r3.csv", env.read("r2.csv"));
+    let err = env.fails_usage(&[
+        "train",
+        "r2.csv",
+        "r3.csv",
+        "--label",
+        "入选",
+        "--themes-col",
+        "主题",
+        "-o",
+        "n.json",
+    ]);
+    assert_contains("error", &err, "r2.csv, r3.csv");
 }
