@@ -97,16 +97,10 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 resolve_unmarked(&mut train, label, args.unmarked, false)?;
             }
             // A batch trained on and tested measures what the model remembers, not how it ranks.
-            let same = |a: &Path, b: &Path| {
-                std::fs::canonicalize(a)
-                    .ok()
-                    .zip(std::fs::canonicalize(b).ok())
-                    .is_some_and(|(a, b)| a == b)
-            };
             let both: Vec<String> = args
                 .test
                 .iter()
-                .filter(|t| args.inputs.iter().any(|i| same(i, t)))
+                .filter(|t| args.inputs.iter().any(|i| xuanti::write::same_file(i, t)))
                 .map(|t| t.display().to_string())
                 .collect();
             if !both.is_empty() {

@@ -209,50 +209,30 @@ impl InputArgs {
     /// `input` and the other files these flags name (the themes file, the dictionary): what no
     /// output may be written over.
     fn paths<'a>(&'a self, input: &'a Path) -> Vec<&'a Path> {
-        std::iter::once(input)
-            .chain(self.themes.as_deref())
-            .chain(self.dict.as_deref())
-            .collect()
-    }
-
-    /// Refuses a file given twice among several inputs (any spelling of it): its rows would be
-    /// ranked or learned twice.
-    fn distinct(&self, inputs: &[PathBuf]) -> Result<()> {
-        let mut seen: Vec<PathBuf> = Vec::new();
-        // A hard link is another name for the same file: the same device and inode.
-        #[cfg(unix)]
-        let mut inodes: Vec<(u64, u64)> = Vec::new();
-        for p in inputs {
-            let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-            #[cfg(unix)]
-            let inode = std::fs::metadata(p).ok().map(|m| {
-                use std::os::unix::fs::MetadataExt;
-                (m.dev(), m.ino())
-            });
-            #[cfg(not(unix))]
-            let inode: Option<(u64, u64)> = None;
-            #[cfg(unix)]
-            let linked = inode.is_some_and(|i| inodes.contains(&i));
-            #[cfg(not(unix))]
-            let linked = false;
-            if seen.contains(&key) || linked {
-                return Err(xuanti::Error::SameInput { path: p.clone() }.into());
-            }
-            seen.push(key);
-            #[cfg(unix)]
-            inodes.extend(inode);
-        }
-        Ok(())
+        self.paths_with(std::iter::once(input))
     }
 
     /// [`InputArgs::paths`] for several input files.
     fn paths_of<'a>(&'a self, inputs: &'a [PathBuf]) -> Vec<&'a Path> {
+        self.paths_with(inputs.iter().map(PathBuf::as_path))
+    }
+
+    fn paths_with<'a>(&'a self, inputs: impl Iterator<Item = &'a Path>) -> Vec<&'a Path> {
         inputs
-            .iter()
-            .map(PathBuf::as_path)
             .chain(self.themes.as_deref())
             .chain(self.dict.as_deref())
             .collect()
+    }
+
+    /// Refuses a file given twice among several inputs, under any name (`./a.csv`, a symbolic
+    /// or hard link): its rows would be ranked or learned twice.
+    fn distinct(&self, inputs: &[PathBuf]) -> Result<()> {
+        for (i, p) in inputs.iter().enumerate() {
+            if inputs[..i].iter().any(|q| xuanti::write::same_file(p, q)) {
+                return Err(xuanti::Error::SameInput { path: p.clone() }.into());
+            }
+        }
+        Ok(())
     }
 
     fn overrides(&self) -> ColumnOverrides {

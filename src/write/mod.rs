@@ -74,6 +74,23 @@ fn landing(path: &Path) -> PathBuf {
     }
 }
 
+/// Whether `a` and `b` name one file, whatever the spelling: `./`, `..`, a symbolic link
+/// ([`landing`]), or a hard link (the same device and inode, on Unix).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    if landing(a) == landing(b) {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let id = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+        if let (Some(x), Some(y)) = (id(a), id(b)) {
+            return x == y;
+        }
+    }
+    false
+}
+
 /// Checks a run's outputs before any work is done: none is one of `inputs` (whatever the
 /// spelling: `./`, `..`, a symbolic link), no two are the same file, none is a folder, and
 /// each one's folder exists. So a run that cannot write all its outputs writes none of them.
