@@ -11,7 +11,7 @@ use xuanti::explain::Explanation;
 use xuanti::model::learn::sigmoid;
 use xuanti::model::{PickRate, SelectionModel};
 use xuanti::rank::{arrange, arrange_reviewed, Placement, Selection};
-use xuanti::read::{is_own_output, is_regenerated, read_decisions, BatchReader, Submission};
+use xuanti::read::{is_regenerated, read_decisions, BatchReader, Submission};
 use xuanti::report::{Report, ReportColumns};
 use xuanti::score::Analyzer;
 use xuanti::segment::parallel_map;
@@ -239,7 +239,9 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     let keyword_names = themes.names();
     // A ranking of xuanti's own (read and marked in Excel, ranked again) has its rank, score,
     // theme, criteria and reasons columns made anew rather than passed through.
-    let own_output = is_own_output(&reader.headers);
+    // Decided file by file (a staff file's `score` beside another's `rank` is no ranking).
+    let own_files = reader.own_output_files();
+    let own_output = own_files.iter().any(|&o| o);
     // Its `decision` column (written by `--decisions-file`) is made anew only when a decisions
     // file gives this run's decisions; otherwise it is staff's record and passes through.
     let regenerated = |h: &str| {
@@ -308,7 +310,6 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     let mut duplicates = (!args.no_dedup).then(|| Signatures::new(&spill_dir));
     let mut stats = None;
     let mut theme_names: Option<Vec<String>> = None;
-    let own_files = reader.own_output_files();
     loop {
         let mut rows = reader.next_rows(chunk_rows).context(super::read_failed())?;
         // Cells this program guarded against formulas when it wrote the file get their own
