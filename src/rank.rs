@@ -123,6 +123,27 @@ pub fn arrange(rows: &[Placement], selection: Selection) -> Arranged {
     arranged
 }
 
+/// Per row, the decided row whose block it goes in under review: itself when decided; for an
+/// undecided row, the first decided row (by row order) of its near-duplicate group (a story
+/// staff have decided is decided in every copy); `None` for a row still open.
+pub fn settled_by(rows: &[Placement], decided: &[Option<bool>]) -> Vec<Option<u32>> {
+    // Each row's group is its original (a duplicate points at it).
+    let group = |i: usize| rows[i].duplicate_of.map_or(i, |o| o as usize);
+    let mut anchor: Vec<Option<u32>> = vec![None; rows.len()];
+    for (i, d) in decided.iter().enumerate() {
+        let g = group(i);
+        if d.is_some() && anchor[g].is_none() {
+            anchor[g] = Some(i as u32);
+        }
+    }
+    (0..rows.len())
+        .map(|i| match decided[i] {
+            Some(_) => Some(i as u32),
+            None => anchor[group(i)],
+        })
+        .collect()
+}
+
 /// [`arrange`] for a batch under review: the undecided rows (`decided[i]` is `None`) are
 /// arranged as usual and come first; the decided rows follow in their own block, picks then
 /// rejects, each by score, with rank 0 (they are not ranked again). A story staff have decided
@@ -134,23 +155,8 @@ pub fn arrange_reviewed(
     decided: &[Option<bool>],
     selection: Selection,
 ) -> Arranged {
-    // Each row's group is its original (a duplicate points at it); a group holding a decided
-    // row takes that row's decision and place: its first decided member, by row order.
-    let group = |i: usize| rows[i].duplicate_of.map_or(i, |o| o as usize);
-    let mut anchor: Vec<Option<u32>> = vec![None; rows.len()];
-    for (i, d) in decided.iter().enumerate() {
-        let g = group(i);
-        if d.is_some() && anchor[g].is_none() {
-            anchor[g] = Some(i as u32);
-        }
-    }
-    // The decided row whose block a row goes in (itself when decided), if any.
-    let settled = |i: usize| -> Option<u32> {
-        match decided[i] {
-            Some(_) => Some(i as u32),
-            None => anchor[group(i)],
-        }
-    };
+    let settled = settled_by(rows, decided);
+    let settled = |i: usize| settled[i];
     let open: Vec<u32> = (0..rows.len() as u32)
         .filter(|&i| settled(i as usize).is_none())
         .collect();

@@ -776,14 +776,8 @@ fn learn_decisions(
     let (picks, rejects) = l.counts();
     // Copies of a decided story follow it (rank::arrange_reviewed): they are neither open
     // rows nor picks still to find.
-    let group = |i: usize| placements[i].duplicate_of.map_or(i, |o| o as usize);
-    let mut group_decided = vec![false; placements.len()];
-    for (i, d) in decided.iter().enumerate() {
-        if d.is_some() {
-            group_decided[group(i)] = true;
-        }
-    }
-    let counted = |i: usize| decided[i].is_none() && !group_decided[group(i)];
+    let settled = xuanti::rank::settled_by(placements, &decided);
+    let counted = |i: usize| settled[i].is_none();
     let open = (0..decided.len()).filter(|&i| counted(i)).count();
     super::note(if picks + rejects == 0 {
         xuanti::tr!(
