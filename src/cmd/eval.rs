@@ -121,12 +121,24 @@ pub fn run(args: EvalArgs) -> Result<()> {
             let model = fit(&train, &analysis, analyzer.themes(), label, &args.learn)?
                 .with_pick_rate(args.pick_rate);
             let t = model.training();
-            let (c, per_c, ap, combiner) = (t.chosen_c, &t.cv_ap_per_c, t.cv_ap, model.combiner());
+            let (c, ap) = (t.chosen_c, t.cv_ap);
+            let per_c = t
+                .cv_ap_per_c
+                .iter()
+                .map(|(c, ap)| format!("{c} → {ap:.3}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let combiner = model
+                .combiner()
+                .iter()
+                .map(|(signal, w)| format!("{signal} {w:.3}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             eprintln!(
                 "xuanti: {}",
                 tr!(
-                    "训练完成：C={c}（各 C 的交叉验证 AP {per_c:?}），交叉验证 AP {ap:.3}，组合方式 {combiner:?}",
-                    "trained: C={c} (CV AP per C {per_c:?}), CV AP {ap:.3}, combiner {combiner:?}"
+                    "训练完成：C={c}（验证 AP：{per_c}），验证 AP {ap:.3}；组合权重：{combiner}",
+                    "trained: C={c} (validation AP per C: {per_c}), validation AP {ap:.3}; combiner weights: {combiner}"
                 )
             );
             ("train-test", tested(&args, &analyzer, Some(&model), tests)?)

@@ -119,6 +119,23 @@ fn model_eval_and_train_test_eval_score_a_later_batch() {
 }
 
 #[test]
+fn eval_reports_its_training_in_plain_words_not_program_syntax() {
+    let env = super::model::trained(&[]);
+    let stderr = env.ok_stderr(&["eval", "past.csv", "--test", "past.csv", "--label", "入选"]);
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("训练完成"))
+        .unwrap_or_else(|| panic!("no training line in: {stderr}"));
+    // It was printed with Rust's debug format: `[(0.1, 0.3898859609703844), …]` and
+    // `[("文本模型", 1.569776)]`.
+    for syntax in ["[(", ")]", "\"", "0000"] {
+        assert!(!line.contains(syntax), "{syntax} in: {line}");
+    }
+    assert_contains("the C grid", line, "0.1 → ");
+    assert_contains("the combiner", line, "组合权重：文本模型 ");
+}
+
+#[test]
 fn the_mean_of_batches_without_a_pick_is_not_a_number_not_zero() {
     let env = Env::new();
     env.write("none.csv", PAST.replace(",是,", ",否,"));
