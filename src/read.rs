@@ -277,6 +277,17 @@ fn is_workbook(prefix: &[u8]) -> bool {
         || prefix.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
+/// The first bytes of a model file of `xuanti train` (a JSON object whose first key is its
+/// format), given where a table was expected: `xuanti rank model.json` for `--model`.
+fn is_model_file(prefix: &[u8]) -> bool {
+    let start = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+    let start = &start[start.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+    start.starts_with(b"{")
+        && start[..start.len().min(200)]
+            .windows(14)
+            .any(|w| w == b"\"xuanti-model\"")
+}
+
 /// A header is looked for in this many first non-empty rows of a sheet (a 申报表 often has a
 /// title banner above its header).
 const HEADER_SEARCH_ROWS: usize = 10;
@@ -317,6 +328,16 @@ impl BatchReader {
         if prefix.is_empty() {
             return Err(Error::Empty {
                 path: path.to_path_buf(),
+            });
+        }
+        if is_model_file(&prefix) {
+            let shown = path.display();
+            return Err(Error::Model {
+                path: path.to_path_buf(),
+                message: crate::tr!(
+                    "这是 xuanti 的模型文件，不是表格；要用这个模型，请写成 --model {shown}",
+                    "is a xuanti model file, not a table; to use the model, pass it as --model {shown}"
+                ),
             });
         }
         if is_workbook(&prefix) {
@@ -1976,6 +1997,15 @@ pub const DECISION_NAMES: &[&str] = &[
     "是否入选",
     "入选",
 ];
+
+/// The columns among `headers` named as a decision column may be ([`DECISION_NAMES`], any
+/// case and spacing), in header order.
+pub fn decision_columns(headers: &[String]) -> Vec<usize> {
+    let names: Vec<String> = DECISION_NAMES.iter().map(|n| key(n)).collect();
+    (0..headers.len())
+        .filter(|&i| names.contains(&key(&headers[i])))
+        .collect()
+}
 
 /// One row of a decisions file: its row number, id and decision cell.
 pub type DecisionRow = (u64, String, String);

@@ -122,23 +122,24 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 .with_pick_rate(args.pick_rate);
             let t = model.training();
             let (c, ap) = (t.chosen_c, t.cv_ap);
+            let sep = tr!("、", ", ");
             let per_c = t
                 .cv_ap_per_c
                 .iter()
                 .map(|(c, ap)| format!("{c} → {ap:.3}"))
                 .collect::<Vec<_>>()
-                .join(", ");
+                .join(&sep);
             let combiner = model
                 .combiner()
                 .iter()
-                .map(|(signal, w)| format!("{signal} {w:.3}"))
+                .map(|(name, w)| format!("{} {w:.2}", signal_name(name)))
                 .collect::<Vec<_>>()
-                .join(", ");
+                .join(&sep);
             eprintln!(
                 "xuanti: {}",
                 tr!(
-                    "训练完成：C={c}（验证 AP：{per_c}），验证 AP {ap:.3}；组合权重：{combiner}",
-                    "trained: C={c} (validation AP per C: {per_c}), validation AP {ap:.3}; combiner weights: {combiner}"
+                    "训练完成：C={c}（各 C 的验证 AP：{per_c}），验证 AP {ap:.3}，组合权重：{combiner}",
+                    "trained: C={c} (validation AP per C: {per_c}), validation AP {ap:.3}, combiner weights: {combiner}"
                 )
             );
             ("train-test", tested(&args, &analyzer, Some(&model), tests)?)
@@ -188,6 +189,20 @@ pub fn run(args: EvalArgs) -> Result<()> {
     Ok(())
 }
 
+/// A combiner signal's name (stored in the model in Chinese) in the language of the messages.
+fn signal_name(name: &str) -> String {
+    if !xuanti::lang::english() {
+        return name.to_string();
+    }
+    match name {
+        "文本模型" => "text model",
+        "朴素贝叶斯" => "naive Bayes",
+        "主题相关" => "theme relevance",
+        other => other,
+    }
+    .to_string()
+}
+
 fn theme_metrics(
     batch: &Batch,
     screening: &Screening,
@@ -232,6 +247,16 @@ fn read_tests(args: &EvalArgs) -> Result<Vec<Batch>> {
         .collect::<Result<Vec<Batch>>>()?;
     if let Some(label) = &args.label {
         resolve_unmarked(&mut batches, label, args.unmarked, true)?;
+    }
+    // The columns each batch is scored against, and their cells, checked now too: a batch not
+    // yet marked stopped the run only after training.
+    for batch in &batches {
+        if let Some(label) = &args.label {
+            batch.labels(label)?;
+        }
+        if let Some(col) = &args.learn.themes_col {
+            batch.cells(col)?;
+        }
     }
     Ok(batches)
 }

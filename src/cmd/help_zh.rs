@@ -451,8 +451,8 @@ pub fn error_hint(kind: ErrorKind) -> Option<&'static str> {
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => return None,
         ErrorKind::UnknownArgument => "有不认识的选项或多余的参数",
-        ErrorKind::InvalidSubcommand => "没有这个子命令（可用 rank、train、eval）",
-        ErrorKind::MissingSubcommand => "缺少子命令（rank、train 或 eval）",
+        ErrorKind::InvalidSubcommand => "没有这个子命令（可用 rank、train、eval、simulate、init）",
+        ErrorKind::MissingSubcommand => "缺少子命令（rank、train、eval、simulate 或 init）",
         ErrorKind::MissingRequiredArgument => "缺少必须给出的参数或选项",
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => "某个选项的值不对",
         ErrorKind::NoEquals => "这个选项的值要用 = 连着写",
@@ -539,6 +539,21 @@ mod tests {
         for (cmds, id, _) in ARGS {
             for c in *cmds {
                 assert!(keys.insert((*c, *id)), "`{id}` in `{c}` listed twice");
+            }
+        }
+    }
+
+    #[test]
+    fn the_subcommand_hints_name_every_subcommand() {
+        let cmd = built();
+        for kind in [ErrorKind::InvalidSubcommand, ErrorKind::MissingSubcommand] {
+            let hint = error_hint(kind).unwrap();
+            for s in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                assert!(
+                    hint.contains(s.get_name()),
+                    "{} not in {hint}",
+                    s.get_name()
+                );
             }
         }
     }

@@ -56,8 +56,28 @@ const USER_DICT: &str = "\
 # 仉振华 nr
 ";
 
+/// The head of the themes file staff edit (the built-in file's own head is for developers, in
+/// English).
+const THEMES_HEAD: &str = "\
+# xuanti 主题文件：给申报材料打分时对照的中心工作主题，改好后这样用：
+#   xuanti rank 申报表.xlsx --themes themes.toml
+# 给了 --themes，就只用本文件里的主题（内置主题不再合并进来）。# 开头的行是注释。
+#
+# 格式：每个主题一段 [[theme]]，按显示的顺序排列。
+#   name        主题名称（往年材料“主题”列里写的也是这个名称）
+#   description 一句话说明这个主题包括什么
+#   keywords    关键词，权重都是 1
+#   weighted    可不写：最能说明主题的词和它的权重（大于 0，最大 1000），
+#               如 { \"第一书记\" = 2.0 }；同一个词也在 keywords 里时，以这里的权重为准
+";
+
 pub fn run(args: InitArgs) -> Result<()> {
-    let themes = xuanti::themes::BUILT_IN_TOML;
+    // The built-in themes under a head in Chinese: the file is the office's to edit.
+    let built_in = xuanti::themes::BUILT_IN_TOML;
+    let body = built_in
+        .find("\n[[theme]]")
+        .map_or(built_in, |at| &built_in[at + 1..]);
+    let themes = format!("{THEMES_HEAD}\n{body}");
     let mut csv = BOM.to_vec();
     csv.extend_from_slice(
         (FORM.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(",") + "\n").as_bytes(),

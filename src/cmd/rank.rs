@@ -272,6 +272,24 @@ pub fn run(mut args: RankArgs) -> Result<()> {
             args.inputs[0].display()
         )]);
     }
+    // Without decisions, a column that reads as staff's decisions (决定 with 入选 / 不入选 in it)
+    // is most likely a forgotten --decisions: its picks and rejects are counted, and a column
+    // with any cell that is no decision is none. Role columns are not looked at.
+    let roles_now = [
+        reader.columns.id,
+        reader.columns.title,
+        reader.columns.unit,
+        reader.columns.text,
+    ];
+    let mut unused_decisions: Vec<(usize, usize, usize, bool)> = if reviewing {
+        Vec::new()
+    } else {
+        xuanti::read::decision_columns(&reader.headers)
+            .into_iter()
+            .filter(|c| !roles_now.contains(&Some(*c)))
+            .map(|c| (c, 0, 0, false))
+            .collect()
+    };
     // Ids of the decisions file found in the batch (the others are reported).
     let mut matched_ids: rustc_hash::FxHashSet<String> = Default::default();
 
@@ -347,6 +365,14 @@ pub fn run(mut args: RankArgs) -> Result<()> {
             };
             if reviewing {
                 decisions.push(decision);
+            }
+            for (c, picks, rejects, other) in &mut unused_decisions {
+                match Decision::parse(row.cells.get(*c).map_or("", |v| v.as_str())) {
+                    Ok(Some(Decision::Pick)) => *picks += 1,
+                    Ok(Some(Decision::Reject)) => *rejects += 1,
+                    Ok(_) => {}
+                    Err(_) => *other = true,
+                }
             }
         }
         if rows.is_empty() && theme_names.is_some() {
@@ -428,6 +454,15 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     }
 
     progress.finish_and_clear();
+    for &(c, picks, rejects, other) in &unused_decisions {
+        if !other && picks + rejects > 0 {
+            let name = &reader.headers[c];
+            super::warn(&[xuanti::tr!(
+                "“{name}”列里有 {picks} 份入选、{rejects} 份不入选，但没有给 --decisions，这些决定没有用上；要按它们把其余材料重新排序，请加 --decisions {name}",
+                "column '{name}' holds {picks} pick(s) and {rejects} reject(s), but --decisions was not given, so they were not used; to re-rank the rest by them, add --decisions {name}"
+            )]);
+        }
+    }
     super::detail(xuanti::tr!(
         "已为 {} 行打分，用时 {:.2} 秒",
         "{} rows scored in {:.2} s",

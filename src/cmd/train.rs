@@ -146,7 +146,10 @@ fn train(args: &TrainArgs) -> Result<()> {
     let (mean_p, rate) = (t.cv_mean_probability, t.cv_pick_rate);
     let (themes, out) = (model.theme_models().len(), args.output.display());
     let validation = match t.validation.as_str() {
-        "stratified k-fold" => tr!("分层 k 折", "stratified k-fold"),
+        "stratified k-fold" => {
+            let k = t.options.folds;
+            tr!("分层 {k} 折", "stratified {k}-fold")
+        }
         "temporal (newest years held out)" => {
             tr!("按年份（留出最近几年）", "temporal (newest years held out)")
         }

@@ -520,3 +520,30 @@ fn a_date_cell_whose_digits_are_no_year_is_an_error_not_a_year_4310() {
         "2",
     ]);
 }
+
+#[test]
+fn a_model_file_given_as_the_submissions_says_to_pass_it_with_model() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    env.ok(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
+    let runs: [&[&str]; 3] = [
+        &["rank", "m.json", "-o", "out.csv"],
+        &["eval", "m.json", "--test", "past.csv", "--label", "入选"],
+        &["simulate", "m.json", "--label", "入选"],
+    ];
+    for args in runs {
+        let err = env.fails(args);
+        assert_contains("stderr", &err, "m.json");
+        assert_contains("stderr", &err, "模型文件");
+        assert_contains("stderr", &err, "--model m.json");
+        // Not the model's JSON read as a header and listed as "the columns found".
+        assert!(!err.contains("written_by"), "the JSON is listed:\n{err}");
+        assert!(!env.exists("out.csv"));
+    }
+    let err = Env::english();
+    err.write("past.csv", PAST);
+    std::fs::copy(env.path("m.json"), err.path("m.json")).unwrap();
+    let msg = err.fails(&["rank", "m.json"]);
+    assert_contains("stderr", &msg, "is a xuanti model file");
+    assert_contains("stderr", &msg, "--model m.json");
+}

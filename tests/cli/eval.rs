@@ -119,23 +119,6 @@ fn model_eval_and_train_test_eval_score_a_later_batch() {
 }
 
 #[test]
-fn eval_reports_its_training_in_plain_words_not_program_syntax() {
-    let env = super::model::trained(&[]);
-    let stderr = env.ok_stderr(&["eval", "past.csv", "--test", "past.csv", "--label", "入选"]);
-    let line = stderr
-        .lines()
-        .find(|l| l.contains("训练完成"))
-        .unwrap_or_else(|| panic!("no training line in: {stderr}"));
-    // It was printed with Rust's debug format: `[(0.1, 0.3898859609703844), …]` and
-    // `[("文本模型", 1.569776)]`.
-    for syntax in ["[(", ")]", "\"", "0000"] {
-        assert!(!line.contains(syntax), "{syntax} in: {line}");
-    }
-    assert_contains("the C grid", line, "0.1 → ");
-    assert_contains("the combiner", line, "组合权重：文本模型 ");
-}
-
-#[test]
 fn the_mean_of_batches_without_a_pick_is_not_a_number_not_zero() {
     let env = Env::new();
     env.write("none.csv", PAST.replace(",是,", ",否,"));
@@ -300,4 +283,43 @@ fn unmarked_rows_of_a_test_batch_are_not_said_to_be_left_out_of_training() {
         english.extend(args);
         assert_contains("stderr", &env.ok_stderr(&english), en);
     }
+}
+
+#[test]
+fn a_test_batch_without_the_label_column_stops_eval_before_it_trains() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    // The new batch has no 入选 column yet.
+    let batch: String = PAST
+        .lines()
+        .map(|l| l.rsplitn(3, ',').nth(2).unwrap().to_string() + "\n")
+        .collect();
+    env.write("batch.csv", batch);
+    let err = env.fails_usage(&["eval", "past.csv", "--label", "入选", "--test", "batch.csv"]);
+    assert_contains("stderr", &err, "batch.csv");
+    assert_contains("stderr", &err, "入选");
+    assert!(
+        !err.contains("训练完成"),
+        "trained before the error:\n{err}"
+    );
+}
+
+#[test]
+fn the_training_note_of_eval_is_written_for_people_not_as_program_data() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let err = env.ok_stderr(&["eval", "past.csv", "--label", "入选", "--test", "past.csv"]);
+    let line = err
+        .lines()
+        .find(|l| l.contains("训练完成"))
+        .unwrap_or_else(|| panic!("no training note in\n{err}"));
+    for debug in ["[(", "(\"", "\")"] {
+        assert!(!line.contains(debug), "{debug:?} in {line}");
+    }
+    assert_contains("note", line, "组合权重：文本模型 ");
+    assert_contains("note", line, "0.1 → ");
+    let env = Env::english();
+    env.write("past.csv", PAST);
+    let err = env.ok_stderr(&["eval", "past.csv", "--label", "入选", "--test", "past.csv"]);
+    assert_contains("stderr", &err, "combiner weights: text model ");
 }

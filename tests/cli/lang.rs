@@ -348,3 +348,16 @@ fn lang_is_read_in_any_case_like_xuanti_lang() {
     assert_same("exit code", Some(1), out.status.code());
     assert_contains("stderr", &stderr(&out), "xuanti: 错误：无法读取");
 }
+
+#[test]
+fn a_wrong_subcommand_names_every_subcommand_in_the_chinese_line() {
+    let env = Env::new();
+    let err = env.fails_usage(&["rnak", "in.csv"]);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("xuanti: 命令行有误"))
+        .unwrap_or_else(|| panic!("no Chinese line in\n{err}"));
+    for sub in ["rank", "train", "eval", "simulate", "init"] {
+        assert_contains("the Chinese line", line, sub);
+    }
+}

@@ -814,3 +814,22 @@ fn a_round_without_the_themes_column_is_unlabelled_for_themes() {
     ]);
     assert_contains("error", &err, "r2.csv, r3.csv");
 }
+
+#[test]
+fn the_training_note_says_how_many_folds_validated() {
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let err = env.ok_stderr(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
+    assert_contains("stderr", &err, "分层 5 折验证");
+    let err = env.ok_stderr(&[
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "-o",
+        "m.json",
+        "--cv-folds",
+        "3",
+    ]);
+    assert_contains("stderr", &err, "分层 3 折验证");
+}

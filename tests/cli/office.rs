@@ -643,3 +643,26 @@ fn init_into_a_file_or_over_a_folder_says_so_and_writes_nothing() {
     assert_contains("error", &err, "这是一个文件夹");
     assert!(!env.exists("start/themes.toml"), "wrote some files anyway");
 }
+
+#[test]
+fn the_themes_file_init_writes_explains_itself_in_chinese_with_a_command_that_works() {
+    let env = Env::new();
+    env.ok(&["init", "start"]);
+    let themes = env.read("start/themes.toml");
+    let head: String = themes
+        .lines()
+        .take_while(|l| !l.starts_with("[[theme]]"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !head.contains("`xuanti --themes"),
+        "a command that fails:\n{head}"
+    );
+    assert_contains(
+        "header",
+        &head,
+        "xuanti rank 申报表.xlsx --themes themes.toml",
+    );
+    assert_contains("header", &head, "关键词");
+    assert!(!head.contains("Format:"), "English header:\n{head}");
+}

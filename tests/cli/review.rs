@@ -580,3 +580,47 @@ fn a_copy_of_a_decided_story_follows_it_instead_of_coming_back_first() {
         ranked.column("duplicate_of")[at("D05")].as_str(),
     );
 }
+
+#[test]
+fn a_decision_column_ranked_without_decisions_is_warned_about() {
+    let env = Env::new();
+    env.write(
+        "marked.csv",
+        with_decisions(|id| match id {
+            "S01" | "S02" => "入选",
+            "N01" => "不入选",
+            "N02" => "待定",
+            _ => "",
+        }),
+    );
+    // Forgotten --decisions: the marks are not used, and a warning says how to use them.
+    let err = env.ok_stderr(&["rank", "marked.csv", "-o", "out.csv"]);
+    assert_contains("stderr", &err, "“决定”列");
+    assert_contains("stderr", &err, "2 份入选、1 份不入选");
+    assert_contains("stderr", &err, "--decisions 决定");
+    // Given, no such warning.
+    let err = env.ok_stderr(&["rank", "marked.csv", "--decisions", "决定", "-o", "out.csv"]);
+    assert!(!err.contains("没有用上"), "warned with --decisions:\n{err}");
+    // A column of that name holding notes, or nothing decided, is no decisions column.
+    env.write(
+        "notes.csv",
+        with_decisions(|id| if id == "S01" { "再看看" } else { "入选" }),
+    );
+    env.write("pending.csv", with_decisions(|_| "待定"));
+    for f in ["notes.csv", "pending.csv"] {
+        let err = env.ok_stderr(&["rank", f, "-o", "out.csv"]);
+        assert!(!err.contains("--decisions"), "{f} warned:\n{err}");
+    }
+    let env = Env::english();
+    env.write(
+        "marked.csv",
+        with_decisions(|id| if id == "S01" { "是" } else { "" }),
+    );
+    let err = env.ok_stderr(&["rank", "marked.csv", "-o", "out.csv"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "column '决定' holds 1 pick(s) and 0 reject(s)",
+    );
+    assert_contains("stderr", &err, "--decisions 决定");
+}
