@@ -324,6 +324,8 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     let progress = super::progress_bar(reader.progress().1, "排序");
     let mut entries: Vec<Entry> = Vec::new();
     let mut placements: Vec<Placement> = Vec::new();
+    // Rows without any text, when decisions re-rank the batch (see `learn_decisions`).
+    let mut empty_rows: Vec<bool> = Vec::new();
     let mut units = Units::default();
     let mut duplicates = (!args.no_dedup).then(|| Signatures::new(&spill_dir));
     let mut stats = None;
@@ -438,6 +440,9 @@ pub fn run(mut args: RankArgs) -> Result<()> {
                 len,
                 logit: a.model.as_ref().map_or(f32::NAN, |m| m.logit),
             });
+            if reviewing {
+                empty_rows.push(a.empty);
+            }
             placements.push(Placement {
                 score: a.score,
                 theme: theme.map(|t| t as u16),
@@ -520,7 +525,8 @@ pub fn run(mut args: RankArgs) -> Result<()> {
             "--per-theme: no row fits any theme, so the shortlist is empty (use another themes file, or leave --per-theme out)"
         )]);
     }
-    let decided = review.map(|l| learn_decisions(l, &decisions, &mut placements, model_given));
+    let decided =
+        review.map(|l| learn_decisions(l, &decisions, &empty_rows, &mut placements, model_given));
     let arranged = match &decided {
         Some(decided) => arrange_reviewed(&placements, decided, selection),
         None => arrange(&placements, selection),
@@ -774,6 +780,7 @@ fn read_decision_file(
 fn learn_decisions(
     mut l: Loop,
     decisions: &[Option<Decision>],
+    empty: &[bool],
     placements: &mut [Placement],
     model_given: bool,
 ) -> Vec<Option<bool>> {
@@ -801,7 +808,12 @@ fn learn_decisions(
     let scale = LoopOptions::default().prior_scale;
     let calibration = l.calibration();
     for (i, p) in placements.iter_mut().enumerate() {
-        if decided[i].is_none() {
+        // A row without text stays at 0, last, whatever the decisions: with few of them
+        // the in-batch model can learn "short is picked" (staff picked two brief notices)
+        // and would put the empty row first.
+        if empty[i] {
+            p.score = 0.0;
+        } else if decided[i].is_none() {
             p.score = match calibration {
                 Some((a, b)) => sigmoid(a * scores[i] + b),
                 None => sigmoid(scores[i] / scale),
@@ -825,7 +837,7 @@ fn learn_decisions(
             "{open} undecided row(s) re-ranked from {picks} pick(s) and {rejects} reject(s)"
         )
     });
-    match l.remaining_picks_among(&scores, counted) {
+    match l.remaining_picks_among(&scores, |i| counted(i) && !empty[i]) {
         Some(left) if model_given || calibration.is_some() => {
             super::note(xuanti::tr!(
                 "估计未决定的 {open} 份中还有约 {left:.1} 份可入选",

@@ -624,3 +624,31 @@ fn a_decision_column_ranked_without_decisions_is_warned_about() {
     );
     assert_contains("stderr", &err, "--decisions 决定");
 }
+
+#[test]
+fn an_empty_row_stays_last_whatever_the_decisions_teach() {
+    // Staff picked two brief notices and passed over two strong stories: the in-batch model
+    // learns that little text is picked, and put the row with no text at all first, at 0.99.
+    let mut batch = with_decisions(|id| match id {
+        "N02" | "N05" => "入选",
+        "S01" | "S02" => "不入选",
+        _ => "",
+    });
+    batch.push_str("E01,,新店镇,，。,\n");
+    let env = Env::new();
+    env.write("in.csv", batch);
+    let ranked = Ranked::parse(&env.ok(&["rank", "in.csv", "--decisions", "决定"]));
+    let scores = ranked.score_by_id();
+    assert_same("the empty row's score", "0.0000", scores["E01"].as_str());
+    let ranks: Vec<usize> = ranked
+        .column("rank")
+        .iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| r.parse().unwrap())
+        .collect();
+    assert_same(
+        "the empty row's rank",
+        ranks.iter().copied().max(),
+        Some(ranked.rank_of("E01")),
+    );
+}
