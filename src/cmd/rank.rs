@@ -640,6 +640,18 @@ pub fn run(mut args: RankArgs) -> Result<()> {
             "{cut} cell(s) longer than 32,767 characters were cut to fit the worksheet"
         )]);
     }
+    if let Some(path) = args
+        .output
+        .as_deref()
+        .filter(|p| *p != std::path::Path::new("-"))
+    {
+        super::note(xuanti::tr!(
+            "排序已写到 {}（{} 行）",
+            "ranking written to {} ({} rows)",
+            path.display(),
+            table.rows
+        ));
+    }
     super::detail(xuanti::tr!(
         "共写出 {} 行，用时 {:.2} 秒",
         "{} rows written in {:.2} s in all",

@@ -617,3 +617,17 @@ fn a_user_dictionary_tag_applies_to_a_word_the_dictionary_already_holds() {
     assert_contains("reasons", &reasons, "地点红枫湖镇");
     assert_contains("reasons", &reasons, "人物黄河");
 }
+
+#[test]
+fn a_ranking_written_to_a_file_says_where_as_the_report_does() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    let rows = SUBMISSIONS.lines().count() - 1;
+    for out in ["排序.xlsx", "排序.csv"] {
+        let stderr = env.ok_stderr(&["rank", "in.csv", "-o", out]);
+        assert_contains("stderr", &stderr, &format!("排序已写到 {out}（{rows} 行）"));
+    }
+    // To stdout there is nothing to say: the ranking is what is printed.
+    let stderr = env.ok_stderr(&["rank", "in.csv", "-o", "-"]);
+    assert!(!stderr.contains("已写到"), "{stderr}");
+}
