@@ -42,6 +42,11 @@ pub const PART_WEIGHT: f32 = 0.3;
 /// times another is a theme of its own, and larger weights only risk overflow in the sums.
 pub const MAX_KEYWORD_WEIGHT: f64 = 1000.0;
 
+/// Where a themes cell (`train --themes-col`) is split into labels: `;`, and the separators
+/// staff type for a list in Excel or WPS (`；`, `、`, `，`, `,`). A theme whose name holds one
+/// can never be a label.
+pub const LABEL_SEPARATORS: [char; 5] = [';', '；', '、', '，', ','];
+
 /// One central-work theme.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Theme {
@@ -216,6 +221,23 @@ impl ThemeSet {
             });
         }
         Ok(ThemeSet { themes })
+    }
+
+    /// A warning for each theme whose name holds one of the [`LABEL_SEPARATORS`]: a themes
+    /// cell naming it is split there, so no row can be labelled with it and it is never
+    /// learned. Not an error: the keywords still score it.
+    pub fn label_warnings(&self) -> Vec<String> {
+        self.themes
+            .iter()
+            .filter_map(|t| {
+                let sep = t.name.chars().find(|c| LABEL_SEPARATORS.contains(c))?;
+                let quoted = shorten(&t.name);
+                Some(crate::tr!(
+                    "主题“{quoted}”的名称里有“{sep}”：主题列（--themes-col）里的标签在 ; ； 、 ， , 处分开，所以没有哪一行能标上这个主题，也就学不到它（关键词照常计分）；要学它，请给主题改名",
+                    "theme '{quoted}' has '{sep}' in its name: labels in a themes column (--themes-col) are split at ; ； 、 ， and ',', so no row can be labelled with this theme and it is never learned (its keywords still score); rename it to learn it"
+                ))
+            })
+            .collect()
     }
 
     /// Theme names in order.
@@ -674,6 +696,7 @@ mod tests {
             assert!(t.names().contains(&name), "{name} missing");
         }
         assert!(t.themes.iter().all(|t| !t.description.is_empty()));
+        assert_eq!(t.label_warnings(), Vec::<String>::new());
     }
 
     #[test]
