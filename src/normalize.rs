@@ -2,6 +2,8 @@
 //! invisible format characters (zero-width space, soft hyphen) removed, control characters
 //! dropped and whitespace runs collapsed, so that Ｇ２０, g20 and G20 meet.
 
+use std::ops::Range;
+
 /// Normalizes one piece of text (see the module doc).
 pub fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -11,22 +13,48 @@ pub fn normalize(raw: &str) -> String {
 
 /// [`normalize`], appending to `out` (what is already there is left as it is).
 pub fn normalize_into(out: &mut String, raw: &str) {
-    let start = out.len();
-    let mut pending_space = false;
-    for c in raw.chars() {
+    normalize_each(raw, |c, _| out.push(c));
+}
+
+/// [`normalize`], with where each byte of the result comes from: the byte range in `raw` of the
+/// character it stands for (for a space, of the whitespace it replaces). Something found in the
+/// normalized text, as keywords are, can so be shown on the characters as written (`5g` on
+/// `5G` or `５Ｇ`).
+pub fn normalize_with_origins(raw: &str) -> (String, Vec<Range<usize>>) {
+    let mut out = String::with_capacity(raw.len());
+    let mut origins = Vec::with_capacity(raw.len());
+    normalize_each(raw, |c, from| {
+        out.push(c);
+        origins.extend(std::iter::repeat_n(from, c.len_utf8()));
+    });
+    (out, origins)
+}
+
+/// The one definition of the normalization: each character of the result with the byte range
+/// of `raw` it comes from, in order.
+#[inline]
+fn normalize_each(raw: &str, mut emit: impl FnMut(char, Range<usize>)) {
+    let mut emitted = false;
+    // The whitespace and control characters since the last character emitted: one space once
+    // another character follows (none at the start or the end).
+    let mut pending: Option<Range<usize>> = None;
+    for (at, c) in raw.char_indices() {
+        let from = at..at + c.len_utf8();
         let c = fold(c);
         if is_invisible(c) {
             continue;
         }
         if c.is_whitespace() || c.is_control() {
-            pending_space = out.len() > start;
+            if emitted {
+                pending = Some(pending.map_or(from.clone(), |p| p.start..from.end));
+            }
             continue;
         }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
+        if let Some(space) = pending.take() {
+            emit(' ', space);
         }
-        out.push(c.to_ascii_lowercase());
+        emit(c.to_ascii_lowercase(), from);
+        emitted = true;
     }
 }
 
@@ -125,6 +153,23 @@ mod tests {
             );
         }
         assert_eq!(normalize("\u{FEFF}标题\u{200B} "), "标题");
+    }
+
+    /// Each byte of the normalized text points at the characters it comes from, so a keyword
+    /// found there can be marked on the text as written.
+    #[test]
+    fn the_origins_point_at_the_characters_as_written() {
+        let raw = " ５Ｇ\u{3000}\n网\u{200B}络 G";
+        let (text, origins) = normalize_with_origins(raw);
+        assert_eq!(text, normalize(raw));
+        assert_eq!(text, "5g 网络 g");
+        assert_eq!(origins.len(), text.len());
+        let written = |a: usize, b: usize| &raw[origins[a].start..origins[b - 1].end];
+        assert_eq!(written(0, 2), "５Ｇ");
+        assert_eq!(written(2, 3), "\u{3000}\n");
+        // An invisible character inside a word stays inside it.
+        assert_eq!(written(3, 9), "网\u{200B}络");
+        assert_eq!(written(10, 11), "G");
     }
 
     #[test]

@@ -791,6 +791,20 @@ impl BatchReader {
         }
     }
 
+    /// Whether only rankings of xuanti's own give the batch's column `column` (no other file
+    /// has a column of that name). A `decision` column that a staff file gives too is not
+    /// made anew by a `--decisions-file`: it passes through, as it does when that file is
+    /// ranked alone.
+    pub fn only_in_own_output(&self, column: usize) -> bool {
+        match &self.source {
+            Source::Many { readers, maps, .. } => readers
+                .iter()
+                .zip(maps)
+                .all(|(r, map)| is_own_output(&r.headers) || !map.contains(&column)),
+            _ => is_own_output(&self.headers),
+        }
+    }
+
     /// The file `row` came from.
     pub fn path_of(&self, row: &Row) -> &Path {
         match &self.source {
@@ -826,7 +840,10 @@ impl BatchReader {
         let mut maps = Vec::new();
         // A ranking of xuanti's own among the files has its output columns made anew: a
         // column of another file named like one of them (staff's own `score`) is that file's
-        // data, kept apart under `input:…` rather than dropped with the ranking's.
+        // data, kept apart under `input:…` rather than dropped with the ranking's. Not
+        // `decision`: staff's decisions and the ranking's are one column, which passes through
+        // as `decision` for `--decisions decision` to read in the next round (with a
+        // `--decisions-file`, see [`BatchReader::only_in_own_output`]).
         let own_output = readers.iter().any(|r| is_own_output(&r.headers));
         for r in &readers {
             let others_data = own_output && !is_own_output(&r.headers);
@@ -851,7 +868,7 @@ impl BatchReader {
                     continue;
                 }
                 let renamed;
-                let h = if others_data && (is_regenerated(h) || h == "decision") {
+                let h = if others_data && is_regenerated(h) {
                     renamed = format!("input:{h}");
                     &renamed
                 } else {

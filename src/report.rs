@@ -238,19 +238,22 @@ impl Report {
         }
     }
 
-    /// `s`, escaped, with the theme keywords in `<mark>`.
+    /// `s`, escaped, with the theme keywords in `<mark>`: found as the themes find them, in the
+    /// normalized text (`5g` in `5G` and `５Ｇ`), and marked on the characters as written.
     fn highlight(&self, s: &str) -> String {
         let Some(ac) = &self.keywords else {
             return escape(s);
         };
+        let (normalized, origins) = crate::normalize::normalize_with_origins(s);
         let mut out = String::new();
         let mut last = 0;
-        for m in ac.find_iter(s) {
-            out.push_str(&escape(&s[last..m.start()]));
+        for m in ac.find_iter(&normalized) {
+            let (start, end) = (origins[m.start()].start, origins[m.end() - 1].end);
+            out.push_str(&escape(&s[last..start]));
             out.push_str("<mark>");
-            out.push_str(&escape(&s[m.start()..m.end()]));
+            out.push_str(&escape(&s[start..end]));
             out.push_str("</mark>");
-            last = m.end();
+            last = end;
         }
         out.push_str(&escape(&s[last..]));
         out
@@ -632,6 +635,24 @@ mod tests {
         assert_eq!(r.duplicates[0].2, vec!["b".to_string()]);
         assert_eq!(r.histogram[9], 2);
         assert_eq!(r.histogram[1], 1);
+    }
+
+    /// Keywords are normalized (lower case, half width) and so is the text the themes search,
+    /// but the highlighting searched the text as written: `5G` and `５Ｇ` were not marked for
+    /// the keyword `5g` that matched them.
+    #[test]
+    fn keywords_are_marked_whatever_their_case_and_width() {
+        let themes = ThemeSet::parse(
+            Path::new("t.toml"),
+            "[[theme]]\nname = \"数字乡村\"\nkeywords = [\"5G\", \"电商 直播\"]\n",
+        )
+        .unwrap();
+        let r = Report::new(&table(), ReportColumns::default(), &themes);
+        assert_eq!(
+            r.highlight("村里通了5G，＜５Ｇ＞基站和电商\u{3000}直播"),
+            "村里通了<mark>5G</mark>，＜<mark>５Ｇ</mark>＞基站和<mark>电商\u{3000}直播</mark>"
+        );
+        assert_eq!(r.highlight("<5g>"), "&lt;<mark>5g</mark>&gt;");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Submissions → [`Assessment`]s: runs segmentation, themes, criteria and (when given) the
 //! trained model, and combines them into one score per submission.
 
+use rustc_hash::FxHashMap;
+
 use crate::criteria::{Criteria, CriteriaScores};
 use crate::model::{ModelScore, SelectionModel, TrainingSet};
 use crate::read::Submission;
@@ -52,6 +54,14 @@ pub struct Analyzer {
     segmenter: Segmenter,
     matcher: ThemeMatcher,
     criteria: Criteria,
+}
+
+/// Where a theme column's relevance comes from: the model's learned theme of that name, else
+/// the keyword theme (index in each list).
+#[derive(Debug, Clone, Copy)]
+enum ThemeSource {
+    Learned(usize),
+    Keyword(usize),
 }
 
 /// A batch after the analysis stages.
@@ -183,14 +193,30 @@ impl Analyzer {
             .map(|m| m.theme_models().iter().map(|t| t.name.clone()).collect())
             .unwrap_or_default();
         // Keyword themes in their file's order (a learned theme of the same name takes the
-        // column's place), then the other learned themes.
+        // column's place), then the other learned themes. Names are looked up, not searched
+        // for (per row, that was quadratic in the themes: minutes for a file of 65,541).
+        let index = |names: &[String]| {
+            let mut at: FxHashMap<String, usize> = FxHashMap::default();
+            for (i, name) in names.iter().enumerate() {
+                at.entry(name.clone()).or_insert(i);
+            }
+            at
+        };
+        let (keyword_at, learned_at) = (index(&keyword_names), index(&learned));
         let mut theme_names = keyword_names.clone();
         theme_names.extend(
             learned
                 .iter()
-                .filter(|l| !keyword_names.contains(l))
+                .filter(|l| !keyword_at.contains_key(*l))
                 .cloned(),
         );
+        let sources: Vec<ThemeSource> = theme_names
+            .iter()
+            .map(|name| match learned_at.get(name) {
+                Some(&j) => ThemeSource::Learned(j),
+                None => ThemeSource::Keyword(keyword_at.get(name).copied().unwrap_or(0)),
+            })
+            .collect();
         let model_scores = model.map(|m| {
             if match_rate {
                 m.score(&analysis.docs, &analysis.criteria, &analysis.themes)
@@ -213,14 +239,11 @@ impl Analyzer {
                     .as_ref()
                     .map(|v| v[i].clone())
                     .filter(|_| !empty[i]);
-                let themes: Vec<f32> = theme_names
+                let themes: Vec<f32> = sources
                     .iter()
-                    .map(|name| match learned.iter().position(|l| l == name) {
-                        Some(j) => ms.as_ref().map_or(0.0, |m| m.themes[j]),
-                        None => {
-                            let k = keyword_names.iter().position(|k| k == name).unwrap_or(0);
-                            keyword_themes.relevance[k]
-                        }
+                    .map(|source| match *source {
+                        ThemeSource::Learned(j) => ms.as_ref().map_or(0.0, |m| m.themes[j]),
+                        ThemeSource::Keyword(k) => keyword_themes.relevance[k],
                     })
                     .collect();
                 let score = match &ms {

@@ -42,6 +42,11 @@ pub const PART_WEIGHT: f32 = 0.3;
 /// times another is a theme of its own, and larger weights only risk overflow in the sums.
 pub const MAX_KEYWORD_WEIGHT: f64 = 1000.0;
 
+/// Where a themes cell (`train --themes-col`) is split into labels: `;`, and the separators
+/// staff type for a list in Excel or WPS (`；`, `、`, `，`, `,`). A theme whose name holds one
+/// can never be a label.
+pub const LABEL_SEPARATORS: [char; 5] = [';', '；', '、', '，', ','];
+
 /// One central-work theme.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Theme {
@@ -69,7 +74,8 @@ struct ThemesToml {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ThemeToml {
-    name: String,
+    /// Spanned: a name defined twice is reported with the lines of both.
+    name: toml::Spanned<String>,
     #[serde(default)]
     description: String,
     #[serde(default)]
@@ -141,9 +147,13 @@ impl ThemeSet {
                 "no [[theme]] tables"
             )));
         }
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
         let mut themes: Vec<Theme> = Vec::new();
+        // Name → where it was first defined. Looked up, not searched for among the themes
+        // before: a file of 65,541 themes took minutes.
+        let mut defined: FxHashMap<String, usize> = FxHashMap::default();
         for t in file.theme {
-            let name = t.name.trim().to_string();
+            let name = t.name.get_ref().trim().to_string();
             let quoted = shorten(&name);
             if name.is_empty() {
                 return Err(err(crate::tr!(
@@ -151,16 +161,22 @@ impl ThemeSet {
                     "a theme has an empty name"
                 )));
             }
-            if themes.iter().any(|o| o.name == name) {
+            let at = t.name.span().start;
+            if let Some(&first) = defined.get(&name) {
+                let (first, second) = (line_of(first), line_of(at));
                 return Err(err(crate::tr!(
-                    "主题“{quoted}”定义了两次",
-                    "theme '{quoted}' is defined twice"
+                    "主题“{quoted}”定义了两次（第 {first} 行和第 {second} 行）",
+                    "theme '{quoted}' is defined twice (lines {first} and {second})"
                 )));
             }
+            defined.insert(name.clone(), at);
             let mut keywords: Vec<(String, f32)> = Vec::new();
+            // Keyword → its place in `keywords`.
+            let mut places: FxHashMap<String, usize> = FxHashMap::default();
             for k in &t.keywords {
                 let k = crate::normalize::normalize(k);
-                if !k.is_empty() && !keywords.iter().any(|(o, _)| *o == k) {
+                if !k.is_empty() && !places.contains_key(&k) {
+                    places.insert(k.clone(), keywords.len());
                     keywords.push((k, 1.0));
                 }
             }
@@ -184,9 +200,12 @@ impl ThemeSet {
                 if k.is_empty() {
                     continue;
                 }
-                match keywords.iter_mut().find(|(o, _)| *o == k) {
-                    Some(entry) => entry.1 = w,
-                    None => keywords.push((k, w)),
+                match places.get(&k) {
+                    Some(&place) => keywords[place].1 = w,
+                    None => {
+                        places.insert(k.clone(), keywords.len());
+                        keywords.push((k, w));
+                    }
                 }
             }
             if keywords.is_empty() {
@@ -202,6 +221,23 @@ impl ThemeSet {
             });
         }
         Ok(ThemeSet { themes })
+    }
+
+    /// A warning for each theme whose name holds one of the [`LABEL_SEPARATORS`]: a themes
+    /// cell naming it is split there, so no row can be labelled with it and it is never
+    /// learned. Not an error: the keywords still score it.
+    pub fn label_warnings(&self) -> Vec<String> {
+        self.themes
+            .iter()
+            .filter_map(|t| {
+                let sep = t.name.chars().find(|c| LABEL_SEPARATORS.contains(c))?;
+                let quoted = shorten(&t.name);
+                Some(crate::tr!(
+                    "主题“{quoted}”的名称里有“{sep}”：主题列（--themes-col）里的标签在 ; ； 、 ， , 处分开，所以没有哪一行能标上这个主题，也就学不到它（关键词照常计分）；要学它，请给主题改名",
+                    "theme '{quoted}' has '{sep}' in its name: labels in a themes column (--themes-col) are split at ; ； 、 ， and ',', so no row can be labelled with this theme and it is never learned (its keywords still score); rename it to learn it"
+                ))
+            })
+            .collect()
     }
 
     /// Theme names in order.
@@ -244,6 +280,8 @@ pub struct ThemeMatcher {
     /// Per automaton pattern: (theme, weight) pairs using it.
     uses: Vec<Vec<(usize, f32)>>,
     patterns: Vec<String>,
+    /// Pattern → its index in `patterns`.
+    pattern_index: FxHashMap<String, usize>,
 }
 
 /// A batch's statistics for [`ThemeMatcher::score_with`].
@@ -273,33 +311,41 @@ impl ThemeMatcher {
     pub fn with_parts(themes: &ThemeSet, parts: impl Fn(&str) -> Vec<String>) -> ThemeMatcher {
         let mut patterns: Vec<String> = Vec::new();
         let mut uses: Vec<Vec<(usize, f32)>> = Vec::new();
+        // Looked up rather than searched for, here and below: with one keyword per theme, a
+        // search among the patterns so far is quadratic in the themes.
+        let mut pattern_index: FxHashMap<String, usize> = FxHashMap::default();
         for (ti, t) in themes.themes.iter().enumerate() {
             let mut terms: Vec<(String, f32)> = t.keywords.clone();
+            // Term → its place in `terms`; the keywords come first.
+            let mut places: FxHashMap<String, usize> = FxHashMap::default();
+            for (i, (k, _)) in t.keywords.iter().enumerate() {
+                places.entry(k.clone()).or_insert(i);
+            }
             for (k, w) in &t.keywords {
                 for p in parts(k) {
-                    let own_keyword = t.keywords.iter().any(|(o, _)| *o == p);
+                    let own_keyword = places.get(&p).is_some_and(|&i| i < t.keywords.len());
                     // A number inside a keyword (2024 in 2024年度) is no evidence of the theme.
                     let number = p.bytes().all(|b| b.is_ascii_digit());
                     if p.chars().count() < 2 || own_keyword || number || !k.contains(p.as_str()) {
                         continue;
                     }
                     let pw = w * PART_WEIGHT;
-                    match terms.iter_mut().find(|(o, _)| *o == p) {
-                        Some(e) => e.1 = e.1.max(pw),
-                        None => terms.push((p, pw)),
+                    match places.get(&p) {
+                        Some(&place) => terms[place].1 = terms[place].1.max(pw),
+                        None => {
+                            places.insert(p.clone(), terms.len());
+                            terms.push((p, pw));
+                        }
                     }
                 }
             }
             // An empty pattern matches everywhere (themes read from a model file skip `parse`).
             for (k, w) in terms.into_iter().filter(|(k, _)| !k.is_empty()) {
-                let pi = match patterns.iter().position(|p| *p == k) {
-                    Some(p) => p,
-                    None => {
-                        patterns.push(k);
-                        uses.push(Vec::new());
-                        patterns.len() - 1
-                    }
-                };
+                let pi = *pattern_index.entry(k).or_insert_with_key(|k| {
+                    patterns.push(k.clone());
+                    uses.push(Vec::new());
+                    patterns.len() - 1
+                });
                 uses[pi].push((ti, w));
             }
         }
@@ -309,6 +355,7 @@ impl ThemeMatcher {
             automaton,
             uses,
             patterns,
+            pattern_index,
         }
     }
 
@@ -568,10 +615,9 @@ impl ThemeMatcher {
                 .keywords
                 .iter()
                 .filter(|(k, _)| {
-                    self.patterns
-                        .iter()
-                        .position(|p| p == k)
-                        .is_some_and(|p| keyword_df[p] > 0.0)
+                    self.pattern_index
+                        .get(k)
+                        .is_some_and(|&p| keyword_df[p] > 0.0)
                 })
                 .map(|k| k.1)
                 .sum();
@@ -650,6 +696,7 @@ mod tests {
             assert!(t.names().contains(&name), "{name} missing");
         }
         assert!(t.themes.iter().all(|t| !t.description.is_empty()));
+        assert_eq!(t.label_warnings(), Vec::<String>::new());
     }
 
     #[test]
@@ -726,6 +773,49 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("…（共 1048576 个字符）”没有关键词"), "{e:.300}");
+    }
+
+    /// A theme defined twice is named with the lines of both definitions. The check searched
+    /// every theme before it for the name (and each keyword among the theme's keywords, each
+    /// pattern among all the patterns so far), which took minutes for a file of 65,541 themes;
+    /// the lookups that replace those searches keep what they found.
+    #[test]
+    fn a_theme_defined_twice_is_named_with_the_lines_of_both() {
+        let text = "[[theme]]\nname = \"甲\"\nkeywords = [\"红军\"]\n\n\
+                    [[theme]]\nname = \"乙\"\nkeywords = [\"长征\"]\n\n\
+                    [[theme]]\nkeywords = [\"会师\"]\nname = \" 甲 \"\n";
+        let e = ThemeSet::parse(Path::new("t.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("主题“甲”定义了两次（第 2 行和第 11 行）"), "{e}");
+        // A keyword given twice is kept once, in its first place; a weight given for it, or
+        // for a new one, is taken.
+        let t = ThemeSet::parse(
+            Path::new("t.toml"),
+            "[[theme]]\nname = \"甲\"\nkeywords = [\"红军\", \"长征\", \"红军\", \"ＨＩ\", \"hi\"]\n\
+             weighted = { \"长征\" = 2.0, \"会师\" = 3.0 }\n\
+             [[theme]]\nname = \"乙\"\nkeywords = [\"长征\", \"爬雪山\"]\n",
+        )
+        .unwrap();
+        let keywords = |i: usize| t.themes[i].keywords.clone();
+        assert_eq!(
+            keywords(0),
+            vec![
+                ("红军".into(), 1.0),
+                ("长征".into(), 2.0),
+                ("hi".into(), 1.0),
+                ("会师".into(), 3.0)
+            ]
+        );
+        // A keyword of two themes is one pattern used by both; a part is a pattern of its own.
+        let m = ThemeMatcher::with_parts(&t, |k| match k {
+            "爬雪山" => vec!["雪山".into()],
+            _ => Vec::new(),
+        });
+        assert_eq!(m.patterns, ["红军", "长征", "hi", "会师", "爬雪山", "雪山"]);
+        assert_eq!(m.uses[1], [(0, 2.0), (1, 1.0)]);
+        assert_eq!(m.uses[5], [(1, PART_WEIGHT)]);
+        assert_eq!(m.pattern_index["雪山"], 5);
     }
 
     #[test]

@@ -263,7 +263,16 @@ impl InputArgs {
         Ok(batch)
     }
 
+    /// The themes (`--themes`, else the built-in ones), with a warning for each that no
+    /// themes cell can name ([`ThemeSet::label_warnings`]).
     fn theme_set(&self) -> Result<ThemeSet> {
+        let themes = self.load_themes()?;
+        warn(&themes.label_warnings());
+        Ok(themes)
+    }
+
+    /// [`InputArgs::theme_set`] without the warnings.
+    fn load_themes(&self) -> Result<ThemeSet> {
         match &self.themes {
             Some(p) => ThemeSet::read(p).context(tr!(
                 "无法使用主题文件（--themes）",
@@ -300,7 +309,12 @@ impl InputArgs {
     /// order given) while the dictionary builds.
     fn read_all_with_analyzer(&self, paths: &[&Path]) -> Result<(Vec<Batch>, Analyzer)> {
         let (batches, analyzer) = std::thread::scope(|scope| {
-            let analyzer = scope.spawn(|| self.analyzer(&self.theme_set()?));
+            // The themes' warnings wait for the files' notes: stderr reads in the same order
+            // whichever thread is first.
+            let analyzer = scope.spawn(|| {
+                let themes = self.load_themes()?;
+                Ok::<_, anyhow::Error>((self.analyzer(&themes)?, themes.label_warnings()))
+            });
             let batches = paths
                 .iter()
                 .map(|p| self.read(p))
@@ -310,7 +324,9 @@ impl InputArgs {
                 .expect("building the analyzer does not panic");
             (batches, analyzer)
         });
-        Ok((batches?, analyzer?))
+        let (batches, (analyzer, warnings)) = (batches?, analyzer?);
+        warn(&warnings);
+        Ok((batches, analyzer))
     }
 }
 

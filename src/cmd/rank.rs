@@ -242,18 +242,25 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     // Decided file by file (a staff file's `score` beside another's `rank` is no ranking).
     let own_files = reader.own_output_files();
     let own_output = own_files.iter().any(|&o| o);
-    // Its `decision` column (written by `--decisions-file`) is made anew only when a decisions
-    // file gives this run's decisions; otherwise it is staff's record and passes through.
-    let regenerated = |h: &str| {
-        own_output && (is_regenerated(h) || (h == "decision" && args.decisions_file.is_some()))
-    };
     // A ranking of several files without a unit column had each row's file as its unit: so it
     // has when it is ranked again.
     if own_output && reader.columns.unit.is_none() {
         reader.columns.unit = reader.headers.iter().position(|h| h == "file");
     }
+    // Its `decision` column (written by `--decisions-file`) is made anew only when a decisions
+    // file gives this run's decisions; otherwise it is staff's record and passes through. So
+    // it does when a staff file ranked beside the ranking has a `decision` column too (as
+    // `input:decision` beside the new one, as for that file ranked alone).
+    let regenerated = |i: usize| {
+        let h = reader.headers[i].as_str();
+        own_output
+            && (is_regenerated(h)
+                || (h == "decision"
+                    && args.decisions_file.is_some()
+                    && reader.only_in_own_output(i)))
+    };
     let passthrough: Vec<usize> = (0..reader.headers.len())
-        .filter(|&i| Some(i) != reader.columns.id && !regenerated(&reader.headers[i]))
+        .filter(|&i| Some(i) != reader.columns.id && !regenerated(i))
         .collect();
     // Decisions: a column of the batch, or a file keyed by id.
     let decision_column = match &args.decisions {

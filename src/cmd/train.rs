@@ -282,10 +282,11 @@ pub fn fit(
 }
 
 /// Theme labels separated by `;`, or as staff type a list in Excel or WPS: `；`, `、`, `，` or
-/// `,`; an empty cell is "unlabelled for themes".
+/// `,` ([`LABEL_SEPARATORS`](xuanti::themes::LABEL_SEPARATORS)); an empty cell is "unlabelled
+/// for themes".
 pub fn split_themes(cell: &str) -> Option<Vec<String>> {
     let labels: Vec<String> = cell
-        .split([';', '；', '、', '，', ','])
+        .split(xuanti::themes::LABEL_SEPARATORS)
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)

@@ -82,6 +82,45 @@ fn themes_col_adds_one_learned_theme_column_per_label() {
     }
 }
 
+/// A theme whose name holds a separator of a themes cell (`、`, a comma) can never be a label:
+/// a cell 产业、就业 is the labels 产业 and 就业. Loading such a themes file says so, naming
+/// the theme, in either language; the file is still used.
+#[test]
+fn a_theme_no_themes_cell_can_name_is_warned_about() {
+    let themes = "[[theme]]\nname = \"产业、就业\"\nkeywords = [\"种植\"]\n\n\
+                  [[theme]]\nname = \"红色\"\nkeywords = [\"红军\"]\n";
+    let env = Env::new();
+    env.write("themes.toml", themes);
+    env.write("past.csv", PAST);
+    let err = env.ok_stderr(&[
+        "train",
+        "past.csv",
+        "--label",
+        "入选",
+        "--themes-col",
+        "主题",
+        "--themes",
+        "themes.toml",
+        "-o",
+        "model.json",
+    ]);
+    assert_contains(
+        "stderr",
+        &err,
+        "xuanti: 警告：主题“产业、就业”的名称里有“、”：主题列（--themes-col）里的标签",
+    );
+    assert!(!err.contains("主题“红色”的名称"), "{err}");
+    let env = Env::english();
+    env.write("themes.toml", themes);
+    env.write("in.csv", SUBMISSIONS);
+    let err = env.ok_stderr(&["rank", "in.csv", "--themes", "themes.toml", "-o", "out.csv"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "xuanti: warning: theme '产业、就业' has '、' in its name: labels in a themes column (--themes-col)",
+    );
+}
+
 #[test]
 fn same_seed_gives_a_byte_identical_model() {
     let env = Env::new();

@@ -534,6 +534,64 @@ fn a_staff_score_column_beside_a_ranking_of_xuantis_survives() {
     assert!(both.column("input:reasons").contains(&"评委甲".to_string()));
 }
 
+/// A staff file's `decision` column ranked beside a ranking of xuanti's own came out as
+/// `input:decision`, so `--decisions decision` found no such column in the next round. It
+/// passes through as `decision`, one column with the ranking's own; with a `--decisions-file`,
+/// which makes `decision` anew, it is kept as `input:decision`, as for the file ranked alone.
+#[test]
+fn a_staff_decision_column_beside_a_ranking_stays_decision_for_the_next_round() {
+    let env = Env::new();
+    env.write("乙镇.csv", other_township(0..5));
+    env.write("决定.csv", "编号,decision\nS01,入选\n");
+    env.ok(&[
+        "rank",
+        "乙镇.csv",
+        "--decisions-file",
+        "决定.csv",
+        "-o",
+        "排序.csv",
+    ]);
+    env.write(
+        "丁镇.csv",
+        "题目,内容,decision\n修路,村民自发修路。,不入选\n",
+    );
+    let both = env.ok(&["rank", "排序.csv", "丁镇.csv"]);
+    let ranked = Ranked::parse(&both);
+    assert!(
+        !ranked.header.contains(&"input:decision".to_string()),
+        "{:?}",
+        ranked.header
+    );
+    let mut decisions = ranked.column("decision");
+    decisions.sort();
+    assert_same("decisions", ",,,,不入选,入选", &decisions.join(","));
+    env.write("第二轮.csv", &both);
+    let next = Ranked::parse(&env.ok(&["rank", "第二轮.csv", "--decisions", "decision"]));
+    let decided = |r: &Ranked| {
+        let mut ids: Vec<String> = (0..r.rows.len())
+            .filter(|&i| r.rows[i][r.col("rank")].is_empty())
+            .map(|i| r.rows[i][r.col("题目")].clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_same(
+        "decided rows",
+        vec!["一颗辣椒“串”起村集体经济".to_string(), "修路".to_string()],
+        decided(&next),
+    );
+    let again = Ranked::parse(&env.ok(&[
+        "rank",
+        "排序.csv",
+        "丁镇.csv",
+        "--decisions-file",
+        "决定.csv",
+    ]));
+    let mut kept = again.column("input:decision");
+    kept.sort();
+    assert!(kept.contains(&"不入选".to_string()), "{kept:?}");
+}
+
 /// Only a ranking of xuanti's own has its formula guards (`'-5`) taken off when read back: a
 /// staff file ranked beside one lost the `'` of its own cells (`'+7` became `+7`), which it
 /// keeps when ranked alone.
