@@ -288,6 +288,32 @@ fn is_model_file(prefix: &[u8]) -> bool {
             .any(|w| w == b"\"xuanti-model\"")
 }
 
+/// The UTF-8 byte order mark.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What a file that starts as markup is: a web page (an HTML table, what many systems'
+/// "export to Excel" writes under an .xls name) or an XML Spreadsheet 2003; `None` for any
+/// other text. Read as a CSV, its first line became one long column name.
+fn markup_kind(head: &str) -> Option<String> {
+    let start = head.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if !start.starts_with('<') {
+        return None;
+    }
+    let lower: String = start.chars().take(2048).collect::<String>().to_lowercase();
+    if lower.contains("<?mso-application")
+        || lower.contains("urn:schemas-microsoft-com:office:spreadsheet")
+    {
+        return Some(crate::tr!(
+            "Excel 2003 XML 表格",
+            "an Excel 2003 XML spreadsheet"
+        ));
+    }
+    ["<!doctype html", "<html", "<table"]
+        .iter()
+        .any(|tag| lower.contains(tag))
+        .then(|| crate::tr!("网页（HTML）", "a web page (HTML)"))
+}
+
 /// A header is looked for in this many first non-empty rows of a sheet (a 申报表 often has a
 /// title banner above its header).
 const HEADER_SEARCH_ROWS: usize = 10;
@@ -296,6 +322,10 @@ impl BatchReader {
     /// Opens `path`, decides its encoding and delimiter, reads the header and resolves the
     /// role columns.
     pub fn open(path: &Path, options: impl Into<ReadOptions>) -> Result<BatchReader> {
+        // `-` is standard input, as `-o -` is standard output (a file named `-` is `./-`).
+        if path.as_os_str() == "-" {
+            return Self::from_source(path, Box::new(std::io::stdin()), &options.into());
+        }
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         if file.metadata().is_ok_and(|m| m.is_dir()) {
             return Err(Error::io(
@@ -351,25 +381,58 @@ impl BatchReader {
             Some(e) => (e, false),
             None => (detect_encoding(&prefix, whole), true),
         };
+        // A UTF-8 BOM is no text in another encoding (decoded as GBK it was 锘, and the
+        // header's first name lost its first byte): skipped, its bytes still counted.
+        let mut warnings = Vec::new();
+        let bom_skipped = encoding != encoding_rs::UTF_8 && prefix.starts_with(UTF8_BOM);
+        if bom_skipped {
+            prefix.drain(..UTF8_BOM.len());
+            if detected {
+                warnings.push(crate::tr!(
+                    "{}：文件以 UTF-8 的 BOM 开头，内容却是 GB18030（GBK）编码，按 GB18030 读取",
+                    "{}: the file starts with a UTF-8 BOM but its text is GB18030 (GBK); read as GB18030",
+                    path.display()
+                ));
+            }
+        }
         let head = encoding.decode(&prefix).0;
+        if let Some(kind) = markup_kind(&head) {
+            return Err(Error::Sheet {
+                path: path.to_path_buf(),
+                message: crate::tr!(
+                    "是{kind}文件，不是 CSV 或 .xlsx/.xls 工作簿（很多系统“导出 Excel”导出的就是这种）：请在 Excel 或 WPS 里打开它，另存为 .xlsx 再用",
+                    "is {kind} file, not a CSV or an .xlsx/.xls workbook (many systems' \"export to Excel\" writes one): open it in Excel or WPS and save it as .xlsx to use it"
+                ),
+            });
+        }
         let delimiter = options
             .delimiter
             .unwrap_or_else(|| sniff_delimiter(head.lines().next().unwrap_or("")));
         let replaced = Arc::new(AtomicU64::new(0));
-        let consumed = Arc::new(AtomicU64::new(prefix.len() as u64));
+        let consumed = Arc::new(AtomicU64::new(
+            prefix.len() as u64
+                + if bom_skipped {
+                    UTF8_BOM.len() as u64
+                } else {
+                    0
+                },
+        ));
         let source = Counting {
             inner: source,
             count: consumed.clone(),
         };
         let source: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(prefix).chain(source));
         let rows = Arc::new(Mutex::new(RowCounter::new(delimiter)));
-        let decoded = DecodingReader::new(
+        let mut decoded = DecodingReader::new(
             source,
             encoding,
             options.lossy,
             replaced.clone(),
             rows.clone(),
         );
+        if bom_skipped {
+            decoded.consumed = UTF8_BOM.len() as u64;
+        }
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
@@ -381,7 +444,7 @@ impl BatchReader {
             .map(|h| h.trim().trim_start_matches('\u{feff}').trim().to_string())
             .collect();
         RowCounter::next_record(&rows);
-        let mut warnings = duplicate_header_warnings(path, &headers);
+        warnings.extend(duplicate_header_warnings(path, &headers));
         if let Some(sheet) = &options.sheet {
             warnings.push(crate::tr!(
                 "{}：不是工作簿，--sheet {sheet} 不起作用",
@@ -420,13 +483,27 @@ impl BatchReader {
             path: path.to_path_buf(),
             message,
         };
-        let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-            .map_err(|e| {
+        // A borrowed cursor: calamine tries each format on a clone of it, which copies no bytes.
+        let cursor = std::io::Cursor::new(bytes.as_slice());
+        let mut workbook = calamine::open_workbook_auto_from_rs(cursor.clone()).map_err(|e| {
+            // calamine's detection says "Cannot detect file format" for a workbook saved with
+            // a password (Excel encrypts the whole file); the formats' own readers can tell.
+            let xlsx = calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor.clone());
+            let xls = calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor.clone());
+            if matches!(xlsx, Err(calamine::XlsxError::Password))
+                || matches!(xls, Err(calamine::XlsError::Password))
+            {
+                sheet_error(crate::tr!(
+                    "工作簿设了打开密码（已加密），读不了：请在 Excel 或 WPS 里打开它，去掉密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存一份再用",
+                    "the workbook is protected with a password (encrypted) and cannot be read: open it in Excel or WPS, remove the password (File → Info → Protect Workbook → Encrypt with Password, clear it) and save a copy to use"
+                ))
+            } else {
                 sheet_error(crate::tr!(
                     "不是可读的 .xlsx、.xls 或 .ods 工作簿（{e}）",
                     "not a readable .xlsx, .xls or .ods workbook ({e})"
                 ))
-            })?;
+            }
+        })?;
         let names = workbook.sheet_names();
         let mut skipped_first = None;
         // The sheet read while looking for one with data, kept rather than parsed again.
@@ -457,7 +534,7 @@ impl BatchReader {
                     .collect();
                 let with_data = visible.iter().find(|n| {
                     let sheet = sheet_rows(&mut workbook, n);
-                    let has_data = sheet.as_ref().is_ok_and(|rows| !rows.is_empty());
+                    let has_data = sheet.as_ref().is_ok_and(|(rows, _)| !rows.is_empty());
                     if has_data {
                         found_rows = sheet.ok();
                     }
@@ -484,7 +561,7 @@ impl BatchReader {
                 chosen
             }
         };
-        let mut rows = match found_rows {
+        let (mut rows, error_cells) = match found_rows {
             Some(rows) => rows,
             None => sheet_rows(&mut workbook, &name).map_err(|e| {
                 sheet_error(crate::tr!("工作表“{name}”：{e}", "sheet '{name}': {e}"))
@@ -515,6 +592,37 @@ impl BatchReader {
         let columns = resolve_columns(path, &headers, options)?;
         let mut warnings: Vec<String> = skipped_first.into_iter().collect();
         warnings.extend(duplicate_header_warnings(path, &headers));
+        // A formula whose value is an error (`#N/A` from a VLOOKUP that found nothing, `#REF!`
+        // after a deleted column) is read as the text a CSV saved from the sheet holds, but
+        // said: a title or an id `#N/A` is not what staff meant.
+        let errors: Vec<String> = error_cells
+            .iter()
+            .filter(|&&(row, _)| row > header_row)
+            .filter_map(|&(row, j)| {
+                let at = rest.binary_search_by_key(&row, |(r, _)| *r).ok()?;
+                let cell = rest[at].1.get(j)?;
+                let column = headers.get(j).map_or("", String::as_str);
+                Some(crate::tr!(
+                    "第 {row} 行“{column}”列 {cell}",
+                    "row {row}, column '{column}': {cell}"
+                ))
+            })
+            .collect();
+        if !errors.is_empty() {
+            let shown: Vec<&str> = errors.iter().take(5).map(String::as_str).collect();
+            let more = if errors.len() > shown.len() {
+                crate::tr!(" 等", ", …")
+            } else {
+                String::new()
+            };
+            warnings.push(crate::tr!(
+                "{}：工作表“{name}”有 {} 个单元格的公式出错，按错误值原样读入：{}{more}（请在表里改正公式或换成数值）",
+                "{}: sheet '{name}': {} cell(s) hold a formula error, read as the error's text: {}{more} (fix the formulas, or paste the values, in the sheet)",
+                path.display(),
+                errors.len(),
+                shown.join(&crate::tr!("；", "; "))
+            ));
+        }
         if found > 0 {
             warnings.push(crate::tr!(
                 "{}：工作表“{name}”的表头在第 {header_row} 行，上面的 {found} 行已跳过",
@@ -1018,9 +1126,19 @@ pub(crate) fn line_of(bytes: &[u8], at: usize) -> u64 {
 /// sequences took a small UTF-8 file with three bad bytes in one cell for GB18030, and the
 /// error named a good row.
 fn detect_encoding(prefix: &[u8], whole: bool) -> &'static encoding_rs::Encoding {
-    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(prefix) {
-        return encoding;
+    match encoding_rs::Encoding::for_bom(prefix) {
+        // A UTF-8 BOM before a GBK body (a tool that adds one to whatever it saves, a UTF-8
+        // header pasted above a GBK file): the body decides, as in a file without a BOM.
+        Some((encoding, len)) if encoding == encoding_rs::UTF_8 => {
+            utf8_or_gb18030(&prefix[len..], whole)
+        }
+        Some((encoding, _)) => encoding,
+        None => utf8_or_gb18030(prefix, whole),
     }
+}
+
+/// UTF-8 or GB18030, for bytes without a BOM (see [`detect_encoding`]).
+fn utf8_or_gb18030(prefix: &[u8], whole: bool) -> &'static encoding_rs::Encoding {
     let utf8 = Decoded::measure(encoding_rs::UTF_8, prefix, whole);
     if utf8.bad_stretches == 0 || utf8.beyond_ascii >= UTF8_EVIDENCE * utf8.bad_stretches {
         return encoding_rs::UTF_8;
@@ -1428,36 +1546,60 @@ impl<R: Read> Read for DecodingReader<R> {
 fn sheet_rows<RS: std::io::Read + std::io::Seek>(
     workbook: &mut calamine::Sheets<RS>,
     name: &str,
-) -> std::result::Result<Vec<(u64, Vec<String>)>, String> {
+) -> std::result::Result<SheetRows, String> {
     use calamine::{Data, DataRef, Reader};
     fn rows_of<T: calamine::CellType>(
         range: &calamine::Range<T>,
         text: impl Fn(&T, (u32, u32)) -> String,
-    ) -> Vec<(u64, Vec<String>)> {
+        is_error: impl Fn(&T) -> bool,
+        merged: &[calamine::Dimensions],
+    ) -> SheetRows {
         let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        range
+        let errors = range
+            .cells()
+            .filter(|(_, _, c)| is_error(c))
+            .map(|(r, j, _)| (u64::from(first_row) + r as u64 + 1, j))
+            .collect();
+        let mut rows: Vec<(u64, Vec<String>, bool)> = range
             .rows()
             .enumerate()
             .map(|(i, cells)| {
                 let row = first_row + i as u32;
-                let cells = cells
+                let cells: Vec<String> = cells
                     .iter()
                     .enumerate()
                     .map(|(j, c)| text(c, (row, first_col + j as u32)))
                     .collect();
-                (u64::from(row) + 1, cells)
+                let filled = cells.iter().any(|c| !c.trim().is_empty());
+                (u64::from(row) + 1, cells, filled)
             })
-            .filter(|(_, cells): &(u64, Vec<String>)| cells.iter().any(|c| !c.trim().is_empty()))
-            .collect()
+            .collect();
+        fill_merged_down(&mut rows, (first_row, first_col), merged);
+        let rows = rows
+            .into_iter()
+            .filter(|(_, _, filled)| *filled)
+            .map(|(row, cells, _)| (row, cells))
+            .collect();
+        (rows, errors)
     }
     let calamine::Sheets::Xlsx(xlsx) = workbook else {
+        let merged = match &*workbook {
+            calamine::Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(name).unwrap_or_default(),
+            _ => Vec::new(),
+        };
         let range = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
-        return Ok(rows_of(&range, |c, _| cell_text(c)));
+        return Ok(rows_of(
+            &range,
+            |c, _| cell_text(c),
+            |c| matches!(c, Data::Error(_)),
+            &merged,
+        ));
     };
+    let merged = xlsx.merge_cells_by_sheet_name(name).unwrap_or_default();
     let mut reader = match xlsx.worksheet_cells_reader(name) {
         Ok(reader) => reader,
         // A chart sheet holds no cells, as calamine's own reading treats it.
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok((Vec::new(), Vec::new())),
         Err(e) => return Err(e.to_string()),
     };
     // Each style's format, parsed once: a sheet has a few styles and many cells.
@@ -1488,14 +1630,59 @@ fn sheet_rows<RS: std::io::Read + std::io::Seek>(
         cells.push(cell);
     }
     let range = calamine::Range::from_sparse(cells);
-    Ok(rows_of(&range, |cell, pos| match cell {
-        DataRef::String(s) => s.clone(),
-        DataRef::SharedString(s) => s.to_string(),
-        DataRef::Float(_) | DataRef::Int(_) => {
-            number_text(&Data::from(cell.clone()), formats.get(&pos))
+    Ok(rows_of(
+        &range,
+        |cell, pos| match cell {
+            DataRef::String(s) => s.clone(),
+            DataRef::SharedString(s) => s.to_string(),
+            DataRef::Float(_) | DataRef::Int(_) => {
+                number_text(&Data::from(cell.clone()), formats.get(&pos))
+            }
+            other => cell_text(&Data::from(other.clone())),
+        },
+        |c| matches!(c, DataRef::Error(_)),
+        &merged,
+    ))
+}
+
+/// A sheet's rows that hold anything (each with its row number, as the sheet shows it), and
+/// the cells holding a formula's error value (`#N/A`, `#REF!`): their row and their place in
+/// the row.
+type SheetRows = (Vec<(u64, Vec<String>)>, Vec<(u64, usize)>);
+
+/// Gives the cells a merged region covers below its first row the value of that row's cell,
+/// in the region's first column: staff merge 报送单位 (or 编号) over the rows of one unit, and
+/// every one of those rows shows it, though the sheet stores it in the first row alone (so
+/// a CSV saved from the sheet has it once, and `--per-unit` counted the other rows as having
+/// no unit). `rows` are the range's rows from `start` (row, column), each with whether it held
+/// anything before filling: a row that held nothing stays a blank row.
+fn fill_merged_down(
+    rows: &mut [(u64, Vec<String>, bool)],
+    start: (u32, u32),
+    merged: &[calamine::Dimensions],
+) {
+    for region in merged {
+        let (top, col) = region.start;
+        if region.end.0 <= top || top < start.0 || col < start.1 {
+            continue;
         }
-        other => cell_text(&Data::from(other.clone())),
-    }))
+        let (top, col) = ((top - start.0) as usize, (col - start.1) as usize);
+        let Some(value) = rows
+            .get(top)
+            .and_then(|(_, cells, _)| cells.get(col))
+            .cloned()
+        else {
+            continue;
+        };
+        let last = (region.end.0 - start.0) as usize;
+        for (_, cells, _) in rows.iter_mut().take(last + 1).skip(top + 1) {
+            if let Some(cell) = cells.get_mut(col) {
+                if cell.is_empty() {
+                    *cell = value.clone();
+                }
+            }
+        }
+    }
 }
 
 /// The number formats that matter in an id, count or score column, as a cell shows its

@@ -499,7 +499,7 @@ impl Report {
 }
 
 const STYLE: &str = r#"
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:0 auto;max-width:1200px;padding:16px 24px;color:#222;background:#fafafa;line-height:1.5}
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:0 auto;max-width:1200px;padding:16px 24px;color:#222;background:#fafafa;line-height:1.5;overflow-wrap:anywhere}
 header h1{margin:0;color:#b71c1c;font-size:26px}
 .source{margin:2px 0 12px;color:#666}
 h2{font-size:20px;border-left:5px solid #b71c1c;padding-left:8px}
@@ -668,5 +668,19 @@ mod tests {
         assert!(!html.contains("<script"));
         assert!(html.contains("疑似重复"));
         assert!(html.contains("<svg"));
+    }
+
+    #[test]
+    fn a_long_unbroken_word_wraps_instead_of_widening_the_page() {
+        // A pasted link or a run of letters without a space (`http://…/aaaa…`, 3,000 A's in a
+        // title) could not be broken: the table grew as wide as the word, past the 1,200-pixel
+        // page, and every column beside it was pushed off the screen. `anywhere` (not
+        // `break-word`) also lets the table's column widths shrink below such a word.
+        let html = report().html("batch.csv");
+        let body = html
+            .lines()
+            .find(|l| l.starts_with("body{"))
+            .expect("the body's style");
+        assert!(body.contains("overflow-wrap:anywhere"), "{body}");
     }
 }

@@ -86,7 +86,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
         ))
         .into());
     }
-    super::InputArgs::distinct(&args.input_args, &args.inputs)?;
+    super::InputArgs::distinct(&args.input_args, &args.inputs, false)?;
     let (mode, batches) = match (args.inputs.first(), &args.model, args.test.is_empty()) {
         (Some(input), None, true) => ("cross-validation", cross_validate(&args, input)?),
         (Some(_), None, false) => {

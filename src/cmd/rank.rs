@@ -201,7 +201,7 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         args.output = None;
     }
     // Every output is checked against every input before any work is done.
-    args.input_args.distinct(&args.inputs)?;
+    args.input_args.distinct(&args.inputs, true)?;
     let mut inputs = args.input_args.paths_of(&args.inputs);
     inputs.extend(args.model.as_deref());
     inputs.extend(args.decisions_file.as_deref());
@@ -212,6 +212,9 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         .chain(args.report.as_deref())
         .collect();
     xuanti::write::check_outputs(&outputs, &inputs)?;
+    if let Some(out) = args.output.as_deref() {
+        xuanti::write::check_table_name(out)?;
+    }
     let mut reader = BatchReader::open_all(&args.inputs, args.input_args.read_options())
         .context(super::read_failed())?;
     let started = std::time::Instant::now();

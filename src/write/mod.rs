@@ -98,6 +98,14 @@ pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<()> {
     let inputs: Vec<PathBuf> = inputs.iter().map(|i| landing(i)).collect();
     let mut seen: Vec<PathBuf> = Vec::new();
     for &out in outputs {
+        // Only the ranking goes to standard output (`-o -`, turned into no path before this);
+        // any other `-` was written as a file named `-` in the current folder.
+        if out.as_os_str() == "-" {
+            return Err(Error::Usage(crate::tr!(
+                "-：这个输出不能写到标准输出（标准输出只给排序结果，-o -），请给一个文件名（名叫 - 的文件写作 ./-）",
+                "-: this output cannot go to standard output (only the ranking does, with -o -); give a file name (for a file named -, write ./-)"
+            )));
+        }
         let target = landing(out);
         if inputs.contains(&target) {
             return Err(Error::OverwriteInput {
@@ -141,7 +149,51 @@ pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<()> {
                 ),
             ));
         }
+        // A folder staff cannot write in (a shared folder, a read-only copy) was found only
+        // when the output was written: after the work, and after the ranking when it was
+        // `--report`. A stream (`/dev/null`, a pipe) is written to, not created.
+        let stream = std::fs::metadata(&target).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        if !stream {
+            if let Err(e) = tempfile::Builder::new()
+                .prefix(".xuanti-probe")
+                .tempfile_in(dir)
+            {
+                let reason = if e.kind() == std::io::ErrorKind::PermissionDenied {
+                    crate::tr!(
+                        "不能在文件夹 {} 里建文件：没有写权限",
+                        "cannot create a file in the folder {}: no permission to write there",
+                        dir.display()
+                    )
+                } else {
+                    crate::tr!(
+                        "不能在文件夹 {} 里建文件：{e}",
+                        "cannot create a file in the folder {}: {e}",
+                        dir.display()
+                    )
+                };
+                return Err(Error::io(out, std::io::Error::other(reason)));
+            }
+        }
         seen.push(target);
+    }
+    Ok(())
+}
+
+/// Refuses a ranking named as a workbook of another format (`排序.xls`, `.ods`, WPS's `.et`):
+/// it was written as CSV text under that name, which Excel opens only after warning that the
+/// file's format and its name do not match. `.xlsx` is a workbook, any other name a CSV.
+pub fn check_table_name(out: &Path) -> Result<()> {
+    const OTHER_WORKBOOKS: [&str; 8] = ["xls", "xlsm", "xlsb", "xltx", "xlt", "ods", "et", "ett"];
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if OTHER_WORKBOOKS.contains(&ext.as_str()) {
+        return Err(Error::Usage(crate::tr!(
+            "{}：xuanti 写出的表格是 .xlsx 工作簿或 .csv 文件，不能写成 .{ext}（Excel 打开时会说格式和扩展名不一致）；请把名字改成 .xlsx 或 .csv 结尾",
+            "{}: xuanti writes an .xlsx workbook or a .csv file, not .{ext} (Excel would warn that the format and the extension do not match); name it .xlsx or .csv",
+            out.display()
+        )));
     }
     Ok(())
 }

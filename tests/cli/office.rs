@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use calamine::{Data, Reader};
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 use super::fixtures::SUBMISSIONS;
 use super::util::{assert_contains, assert_same, Env, Ranked};
@@ -665,4 +665,182 @@ fn the_themes_file_init_writes_explains_itself_in_chinese_with_a_command_that_wo
     );
     assert_contains("header", &head, "关键词");
     assert!(!head.contains("Format:"), "English header:\n{head}");
+}
+
+/// The smallest compound file (the container of an .xls, and of an .xlsx saved with a password)
+/// that holds a stream named `stream`: a 512-byte header, one FAT sector, one directory sector.
+fn compound_file(stream: &str) -> Vec<u8> {
+    let mut out = vec![0u8; 512 * 3];
+    out[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let put = |out: &mut Vec<u8>, at: usize, bytes: &[u8]| {
+        out[at..at + bytes.len()].copy_from_slice(bytes)
+    };
+    put(&mut out, 24, &0x3Eu16.to_le_bytes()); // minor version
+    put(&mut out, 26, &3u16.to_le_bytes()); // major version 3: 512-byte sectors
+    put(&mut out, 28, &0xFFFEu16.to_le_bytes()); // byte order
+    put(&mut out, 30, &9u16.to_le_bytes()); // sector shift
+    put(&mut out, 32, &6u16.to_le_bytes()); // mini sector shift
+    put(&mut out, 44, &1u32.to_le_bytes()); // FAT sectors
+    put(&mut out, 48, &1u32.to_le_bytes()); // first directory sector
+    put(&mut out, 56, &0x1000u32.to_le_bytes()); // mini stream cut-off
+    put(&mut out, 60, &0xFFFF_FFFEu32.to_le_bytes()); // no mini FAT
+    put(&mut out, 68, &0xFFFF_FFFEu32.to_le_bytes()); // no DIFAT sector
+    for i in 0..109 {
+        let sector: u32 = if i == 0 { 0 } else { 0xFFFF_FFFF };
+        put(&mut out, 76 + 4 * i, &sector.to_le_bytes());
+    }
+    // Sector 0, the FAT: itself, then the directory's one-sector chain.
+    for (i, entry) in [0xFFFF_FFFDu32, 0xFFFF_FFFE].into_iter().enumerate() {
+        put(&mut out, 512 + 4 * i, &entry.to_le_bytes());
+    }
+    for i in 2..128 {
+        put(&mut out, 512 + 4 * i, &0xFFFF_FFFFu32.to_le_bytes());
+    }
+    // Sector 1, the directory: the root and the stream.
+    for (i, (name, kind)) in [("Root Entry", 5u8), (stream, 2)].into_iter().enumerate() {
+        let at = 1024 + 128 * i;
+        let utf16: Vec<u8> = name
+            .encode_utf16()
+            .chain([0])
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        put(&mut out, at, &utf16);
+        put(&mut out, at + 64, &(utf16.len() as u16).to_le_bytes());
+        out[at + 66] = kind;
+        out[at + 67] = 1; // black
+        for link in [68, 72, 76] {
+            put(&mut out, at + link, &0xFFFF_FFFFu32.to_le_bytes());
+        }
+        if i == 0 {
+            put(&mut out, at + 76, &1u32.to_le_bytes()); // the root's child: the stream
+        }
+        put(&mut out, at + 116, &0xFFFF_FFFEu32.to_le_bytes());
+    }
+    out
+}
+
+#[test]
+fn a_workbook_saved_with_a_password_is_named_as_such() {
+    // Excel encrypts a workbook saved with a password into a compound file holding an
+    // `EncryptedPackage` stream; calamine's format detection said "Cannot detect file format"
+    // (in English, inside the Chinese message), which tells staff nothing to do.
+    let env = Env::new();
+    env.write("加密.xlsx", compound_file("EncryptedPackage"));
+    let err = env.fails(&["rank", "加密.xlsx"]);
+    assert_contains("error", &err, "加密.xlsx");
+    assert_contains("error", &err, "密码");
+    assert!(!err.contains("Cannot detect"), "{err}");
+    let env = Env::english();
+    env.write("locked.xlsx", compound_file("EncryptedPackage"));
+    let err = env.fails(&["rank", "locked.xlsx"]);
+    assert_contains(
+        "error",
+        &err,
+        "locked.xlsx: the workbook is protected with a password",
+    );
+}
+
+#[test]
+fn a_web_page_or_an_xml_spreadsheet_named_xls_is_named_as_such() {
+    // Many office systems "export to Excel" as an HTML table (or an Excel 2003 XML spreadsheet)
+    // under an .xls name. It was read as a CSV: "no title or text column", the columns found
+    // being `<html><body><table><tr><td>编号</td>…`.
+    const WEB_PAGE: &str = "<html><head><meta charset=\"utf-8\"></head><body>\n<table><tr><td>编号</td><td>标题</td><td>内容</td></tr>\n<tr><td>1</td><td>乡村振兴</td><td>村里修路</td></tr></table></body></html>\n";
+    const XML_2003: &str = "<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet ss:Name=\"Sheet1\"><Table><Row><Cell><Data ss:Type=\"String\">标题</Data></Cell></Row></Table></Worksheet></Workbook>\n";
+    let env = Env::new();
+    env.write("导出.xls", WEB_PAGE);
+    let err = env.fails(&["rank", "导出.xls"]);
+    assert_contains("error", &err, "导出.xls：是网页（HTML）文件");
+    assert_contains("error", &err, "另存为 .xlsx");
+    let env = Env::english();
+    env.write("export.xls", XML_2003);
+    let err = env.fails(&["rank", "export.xls"]);
+    assert_contains(
+        "error",
+        &err,
+        "export.xls: is an Excel 2003 XML spreadsheet file",
+    );
+    env.write("page.csv", WEB_PAGE);
+    let err = env.fails(&["rank", "page.csv"]);
+    assert_contains("error", &err, "page.csv: is a web page (HTML) file");
+}
+
+#[test]
+fn a_unit_merged_over_its_rows_is_the_unit_of_every_one_of_them() {
+    // Staff merge 报送单位 over the rows one township sends. The sheet stores the name in the
+    // first row only: the other rows had no unit, so `--per-unit 1` let the township take
+    // every place, and the report counted them under no unit.
+    let env = Env::new();
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in ["编号", "报送单位", "标题", "内容"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet
+        .merge_range(1, 1, 3, 1, "红枫湖镇", &Format::new())
+        .unwrap();
+    sheet.write_string(4, 1, "站街镇").unwrap();
+    let texts = [
+        "村党支部书记陈光荣带领党员种植辣椒650亩，村集体经济收入达到27.8万元。",
+        "驻村第一书记张明三年走访农户412户，带领村民种植有机茶叶860亩。",
+        "老党员罗福安守护红军墓47年，给孩子讲红军长征故事600多场。",
+        "村党支部带头关停采石场，复垦荒山种上金银花1200亩。",
+    ];
+    for (i, text) in texts.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, format!("A{r}")).unwrap();
+        sheet.write_string(r, 2, format!("故事{r}")).unwrap();
+        sheet.write_string(r, 3, *text).unwrap();
+    }
+    env.write("form.xlsx", wb.save_to_buffer().unwrap());
+    let ranked = Ranked::parse(&env.ok(&["rank", "form.xlsx"]));
+    let units: BTreeMap<String, String> = ranked
+        .ids()
+        .into_iter()
+        .zip(ranked.column("报送单位"))
+        .collect();
+    let want: BTreeMap<String, String> = [
+        ("A1", "红枫湖镇"),
+        ("A2", "红枫湖镇"),
+        ("A3", "红枫湖镇"),
+        ("A4", "站街镇"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_same("units", want, units);
+    let short = Ranked::parse(&env.ok(&["rank", "form.xlsx", "--per-unit", "1"]));
+    assert_same("one story per unit", 2, short.rows.len());
+}
+
+#[test]
+fn formula_errors_in_a_workbook_are_warned_about_with_their_row_and_column() {
+    // A VLOOKUP that found nothing leaves #N/A in the cell: read as the text a CSV saved from
+    // the sheet holds (an id `#N/A`, a title `#N/A`), without a word.
+    let env = Env::new();
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in ["编号", "标题", "内容"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "1").unwrap();
+    sheet
+        .write_formula(
+            1,
+            1,
+            Formula::new("=VLOOKUP(A2,Z:Z,1,0)").set_result("#N/A"),
+        )
+        .unwrap();
+    sheet
+        .write_string(1, 2, "村里修路三公里，群众出行方便了。")
+        .unwrap();
+    sheet.write_string(2, 0, "2").unwrap();
+    sheet.write_string(2, 1, "社区食堂").unwrap();
+    sheet
+        .write_string(2, 2, "社区食堂开张，老人吃上热饭。")
+        .unwrap();
+    env.write("form.xlsx", wb.save_to_buffer().unwrap());
+    let err = env.ok_stderr(&["rank", "form.xlsx", "-o", "out.csv"]);
+    assert_contains("warning", &err, "form.xlsx");
+    assert_contains("warning", &err, "第 2 行“标题”列 #N/A");
 }

@@ -406,3 +406,123 @@ fn gbk_themes_file_and_user_dictionary_work_like_utf8_ones() {
     assert_contains("stderr", &err, "bad.txt：第 2 行");
     assert_contains("stderr", &err, "第 9 个字节");
 }
+
+#[test]
+fn a_utf8_bom_before_a_gbk_body_is_read_as_gbk_detected_or_forced() {
+    // A UTF-8 BOM glued to a GBK file (a tool that adds one to whatever it saves, a UTF-8
+    // header line pasted above a GBK file). The BOM decided: the error said the bytes were not
+    // UTF-8 and suggested `--encoding gbk`, which failed too, reading the BOM as GBK text.
+    let env = Env::english();
+    let base = base(&env);
+    let mut glued = b"\xEF\xBB\xBF".to_vec();
+    glued.extend_from_slice(&encoding_rs::GBK.encode(SUBMISSIONS).0);
+    env.write("glued.csv", glued);
+    let out = env.run(&["rank", "glued.csv"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert_contains("stderr", &err, "GB18030 (detected)");
+    assert_contains(
+        "stderr",
+        &err,
+        "glued.csv: the file starts with a UTF-8 BOM",
+    );
+    assert_same(
+        "detected",
+        &base,
+        &Ranked::parse(&String::from_utf8_lossy(&out.stdout)).score_by_id(),
+    );
+    assert_same(
+        "--encoding gbk",
+        &base,
+        &rank(&env, &["glued.csv", "--encoding", "gbk"]).score_by_id(),
+    );
+}
+
+#[test]
+fn a_dash_reads_the_batch_from_standard_input_and_names_no_file_elsewhere() {
+    // `-o -` was standard output but `-` as an input was a missing file named "-", and
+    // `--report -` wrote the report to a file named "-" in the current folder.
+    use std::io::Write;
+    let env = Env::english();
+    let base = base(&env);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xuanti"))
+        .args(["rank", "-"])
+        .env("XUANTI_LANG", "en")
+        .current_dir(env.path(""))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run xuanti");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(&encoding_rs::GBK.encode(SUBMISSIONS).0)
+        .expect("write stdin");
+    drop(stdin);
+    let out = child.wait_with_output().expect("xuanti ends");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert_contains("stderr", &err, "-: GB18030 (detected)");
+    assert_same(
+        "ranked from standard input",
+        &base,
+        &Ranked::parse(&String::from_utf8_lossy(&out.stdout)).score_by_id(),
+    );
+    // Any other output named `-`, and `train`'s or `eval`'s input, is a usage error.
+    let err = env.fails_usage(&["rank", "base.csv", "-o", "out.csv", "--report", "-"]);
+    assert_contains("error", &err, "-: this output cannot go to standard output");
+    assert!(!env.exists("-"), "a file named - was written");
+    assert!(!env.exists("out.csv"));
+    let err = env.fails_usage(&["train", "-", "--label", "入选"]);
+    assert_contains("error", &err, "-: this command cannot read standard input");
+}
+
+#[test]
+fn a_ranking_named_as_another_kind_of_workbook_is_refused_before_any_work() {
+    // `-o 排序.xls` (or .ods, WPS's .et) wrote CSV text under that name: Excel opens it only
+    // after warning that the format and the extension do not match.
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    for name in ["排序.xls", "排序.ODS", "排序.et"] {
+        let err = env.fails_usage(&["rank", "in.csv", "-o", name]);
+        assert_contains("error", &err, name);
+        assert_contains("error", &err, ".xlsx");
+        assert!(!env.exists(name), "{name} was written");
+    }
+    env.ok(&["rank", "in.csv", "-o", "排序.XLSX"]);
+    assert!(env.read_bytes("排序.XLSX").starts_with(b"PK"));
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_written_stops_the_run_before_it_writes() {
+    // A folder staff may not write in (a shared folder, a read-only copy) was found only when
+    // the output was written: after the work, and with `--report` there, after the ranking
+    // had gone to stdout or to `-o`.
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::english();
+    env.write("in.csv", SUBMISSIONS);
+    env.write("locked/keep.txt", "");
+    std::fs::set_permissions(env.path("locked"), std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(env.path("locked/probe"), "").is_ok() {
+        eprintln!("skipped: running as root, who can write in any folder");
+        return;
+    }
+    let out = env.run(&[
+        "rank",
+        "in.csv",
+        "-o",
+        "out.csv",
+        "--report",
+        "locked/r.html",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_contains(
+        "stderr",
+        &err,
+        "locked/r.html: cannot create a file in the folder",
+    );
+    assert!(!env.exists("out.csv"), "the ranking was written");
+    let out = env.run(&["rank", "in.csv", "--report", "locked/r.html"]);
+    assert!(out.stdout.is_empty(), "the ranking went to stdout");
+}
