@@ -412,6 +412,24 @@ mod tests {
     }
 
     #[test]
+    fn authenticity_names_places_not_words_jieba_tags_as_places() {
+        // jieba's dictionary tags 锦旗, 上门 and 满意度 ns, and 协商会 nt.
+        let s = assess("群众送来锦旗，感谢上门服务，满意度达到98%。村里召开协商会。");
+        let evidence = &s.scores[0].evidence;
+        assert!(
+            !evidence.contains("地点") && !evidence.contains("机构"),
+            "{evidence}"
+        );
+        let s = assess("清镇市红枫湖镇的党员走进贵阳，送来锦旗。");
+        let evidence = &s.scores[0].evidence;
+        assert!(
+            evidence.contains("地点") && evidence.contains("贵阳"),
+            "{evidence}"
+        );
+        assert!(!evidence.contains("锦旗"), "{evidence}");
+    }
+
+    #[test]
     fn the_most_named_person_comes_first() {
         // 王阿妹 is named first, 杨秀英 (whom jieba cuts in two) three times: the protagonist.
         let s = assess(

@@ -13,6 +13,7 @@ use crate::read::Submission;
 const USER_DICT: &str = include_str!("../data/userdict.txt");
 const STOP_WORDS: &str = include_str!("../data/stopwords.txt");
 const SURNAMES: &str = include_str!("../data/surnames.txt");
+const NOT_PLACES: &str = include_str!("../data/not_places.txt");
 
 /// The part of speech that matters to the criteria, from jieba's tag set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,9 +26,12 @@ pub enum Pos {
     /// The surname of a name jieba cut in two (杨/nr 秀英/nr, 丁/nr 薛祥/nr): with the next
     /// token it is one person ([`Document::person_at`]); that token is then a [`Pos::NameTag`].
     Surname,
-    /// A place name (`ns*`).
+    /// A place name: tagged `ns*`, of two characters or more and not an ordinary word jieba's
+    /// dictionary tags so (`data/not_places.txt`: 满意度, 锦旗, 城市), or tagged `ns*` by the
+    /// user dictionary whatever it is (README "Exemplar criteria").
     Place,
-    /// An organisation name (`nt*`).
+    /// An organisation name: tagged `nt*`, under the same conditions as a [`Pos::Place`] (协商会,
+    /// 中美关系 and 新进展 are not organisations).
     Organization,
     /// A number or quantity (`m*`, digits).
     Number,
@@ -35,7 +39,7 @@ pub enum Pos {
     Time,
     /// A verb (`v*`).
     Verb,
-    /// Any other noun (`n*`).
+    /// Any other noun (`n*`), and a word tagged `ns*` / `nt*` that names no place or body.
     Noun,
     /// Everything else.
     Other,
@@ -140,6 +144,9 @@ pub struct Segmenter {
     jieba: Jieba,
     stop_words: FxHashSet<String>,
     names: Names,
+    /// Words jieba's dictionary tags `ns*` / `nt*` that name no place or body
+    /// (`data/not_places.txt`).
+    not_places: FxHashSet<&'static str>,
     /// The tags a user dictionary (`--dict`) gives its words. jieba keeps the tag a word already
     /// has when it is added again, so a line retagging a word of its dictionary or of the
     /// built-in one (`红枫湖镇 ns`, `黄河 nr`) would otherwise do nothing.
@@ -187,10 +194,16 @@ impl Segmenter {
             .collect();
         let mut names = Names::new();
         names.user.extend(user_names);
+        let not_places = NOT_PLACES
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
         Segmenter {
             jieba,
             stop_words,
             names,
+            not_places,
             user_tags: FxHashMap::default(),
         }
     }
@@ -235,13 +248,19 @@ impl Segmenter {
                 let pos = if t.word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
                     Pos::Number
                 } else {
-                    let tag = if self.user_tags.is_empty() {
-                        t.tag
+                    let user_tag = if self.user_tags.is_empty() {
+                        None
                     } else {
-                        self.user_tags.get(t.word).map_or(t.tag, String::as_str)
+                        self.user_tags.get(t.word)
                     };
-                    match Pos::from_tag(tag) {
+                    match Pos::from_tag(user_tag.map_or(t.tag, String::as_str)) {
                         Pos::Person if !self.names.is_name(&self.jieba, t.word) => Pos::NameTag,
+                        // The user's ns / nt tag wins, as their nr tag does for names.
+                        Pos::Place | Pos::Organization
+                            if user_tag.is_none() && !self.names_place(t.word) =>
+                        {
+                            Pos::Noun
+                        }
                         pos => pos,
                     }
                 };
@@ -288,6 +307,14 @@ impl Segmenter {
                 tokens[i].pos = Pos::NameTag;
             }
         }
+    }
+
+    /// Whether a word jieba tags `ns*` / `nt*` names a place or body: jieba's dictionary tags
+    /// thousands of ordinary words so (满意度, 上门, 锦旗, 城市, 依法治国, 协商会), listed in
+    /// `data/not_places.txt`, and single characters (南, 东, 美, 德, 京), which in a text are
+    /// a direction, an adjective or a country pair's half (中/f 德/ns 合作), not a place.
+    fn names_place(&self, word: &str) -> bool {
+        word.chars().nth(1).is_some() && !self.not_places.contains(word)
     }
 
     /// The dictionary words inside `word` (jieba's search-mode cut), `word` itself left out:
@@ -879,6 +906,91 @@ mod tests {
         for word in ["楼栋", "井守"] {
             assert_eq!(pos(word), Some(Pos::NameTag), "{word}");
         }
+    }
+
+    fn pos_of(seg: &Segmenter, text: &str) -> Vec<(String, Pos)> {
+        let d = seg.document(&Submission {
+            id: "1".into(),
+            title: String::new(),
+            unit: String::new(),
+            text: text.into(),
+        });
+        d.tokens
+            .iter()
+            .map(|t| (d.word(t).to_string(), t.pos))
+            .collect()
+    }
+
+    fn pos_in(tokens: &[(String, Pos)], word: &str) -> Pos {
+        tokens
+            .iter()
+            .find(|(w, _)| w == word)
+            .unwrap_or_else(|| panic!("{word} is not a token of {tokens:?}"))
+            .1
+    }
+
+    #[test]
+    fn ordinary_words_jieba_tags_as_places_are_not_places() {
+        let seg = Segmenter::new();
+        // jieba's dictionary tags 锦旗, 满意度, 东西, 井水 and 河水 ns and 协商会 nt.
+        let t = pos_of(
+            &seg,
+            "群众送来锦旗，满意度达到98%。各支部开展协商会。南京的东西多。清镇和贵阳的井水和河水。",
+        );
+        for word in ["锦旗", "满意度", "东西", "井水", "河水", "各支部", "协商会"]
+        {
+            assert_eq!(pos_in(&t, word), Pos::Noun, "{word}");
+        }
+        for word in ["南京", "清镇", "贵阳"] {
+            assert_eq!(pos_in(&t, word), Pos::Place, "{word}");
+        }
+        let t = pos_of(&seg, "国务院召开常务会议，全国人大常委会审议。");
+        for word in ["国务院", "全国人大常委会"] {
+            assert_eq!(pos_in(&t, word), Pos::Organization, "{word}");
+        }
+    }
+
+    #[test]
+    fn a_single_character_is_not_a_place() {
+        let seg = Segmenter::new();
+        // jieba: 中/f 德/ns 合作/vn.
+        let t = pos_of(&seg, "中德合作");
+        assert_eq!(pos_in(&t, "德"), Pos::Noun, "{t:?}");
+    }
+
+    #[test]
+    fn a_user_dictionary_tag_makes_a_listed_word_a_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.txt");
+        // A village's 锦旗 square, say; 德 as the user's own abbreviation; 协商会 as a body.
+        std::fs::write(&path, "锦旗 ns\n德 ns\n协商会 nt\n").unwrap();
+        let seg = Segmenter::with_dict(&path).unwrap();
+        let t = pos_of(&seg, "在锦旗开展中德合作，协商会决定。");
+        assert_eq!(pos_in(&t, "锦旗"), Pos::Place);
+        assert_eq!(pos_in(&t, "德"), Pos::Place);
+        assert_eq!(pos_in(&t, "协商会"), Pos::Organization);
+    }
+
+    /// Every word of data/not_places.txt is a word of jieba's dictionary (else it never comes
+    /// out of the segmenter whole and its line does nothing), of two characters at least (one
+    /// character is never a place), and listed once.
+    #[test]
+    fn the_not_places_list_holds_dictionary_words_once() {
+        let seg = Segmenter::new();
+        let mut seen = FxHashSet::default();
+        for word in NOT_PLACES
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            assert!(
+                seg.jieba.has_word(word),
+                "{word} is not in jieba's dictionary"
+            );
+            assert!(word.chars().count() >= 2, "{word} is one character");
+            assert!(seen.insert(word), "{word} is listed twice");
+        }
+        assert!(seen.len() > 700, "{}", seen.len());
     }
 
     #[test]
