@@ -52,6 +52,9 @@ pub enum Error {
         titles: String,
         /// Accepted text column names.
         texts: String,
+        /// Where the header was looked for and what else to try (a sheet's first ten rows,
+        /// `--sheet`), in the message's language and ready to follow it; empty for a CSV.
+        note: String,
     },
     /// A column named on the command line does not exist.
     NoSuchColumn {
@@ -173,17 +176,18 @@ impl std::fmt::Display for Error {
                 found,
                 titles,
                 texts,
+                note,
             } => {
                 let path = path.display();
                 if en {
                     write!(
                         f,
-                        "{path}: no title or text column; columns found: {found}; accepted names: title {titles}; text {texts} (or name one with --title-col/--text-col)"
+                        "{path}: no title or text column; columns found: {found}; accepted names: title {titles}; text {texts} (or name one with --title-col/--text-col){note}"
                     )
                 } else {
                     write!(
                         f,
-                        "{path}：找不到标题列或正文列；文件里的列：{found}；认得的列名：标题 {titles}；正文 {texts}（也可以用 --title-col/--text-col 指定列名）"
+                        "{path}：找不到标题列或正文列；文件里的列：{found}；认得的列名：标题 {titles}；正文 {texts}（也可以用 --title-col/--text-col 指定列名）{note}"
                     )
                 }
             }

@@ -581,11 +581,61 @@ impl BatchReader {
             }
             h
         };
-        let found = rows
+        let is_header = |cells: &[String]| resolve_columns(path, &trimmed(cells), options).is_ok();
+        let Some(found) = rows
             .iter()
             .take(HEADER_SEARCH_ROWS)
-            .position(|(_, cells)| resolve_columns(path, &trimmed(cells), options).is_ok())
-            .unwrap_or(0);
+            .position(|(_, cells)| is_header(cells))
+        else {
+            // Say where the header was looked for: the first row alone, listed as "the
+            // columns found", hid that a header further down is not looked at.
+            let n = HEADER_SEARCH_ROWS;
+            if let Some((row, cells)) = rows
+                .iter()
+                .skip(HEADER_SEARCH_ROWS)
+                .find(|(_, cells)| is_header(cells))
+            {
+                let cells = column_list(&trimmed(cells));
+                return Err(sheet_error(crate::tr!(
+                    "工作表“{name}”：表头只在前 {n} 个非空行里找，这些行里没有标题列或正文列；第 {row} 行（{cells}）像是表头：请删掉它上面的说明行，让表头落在前 {n} 行里",
+                    "sheet '{name}': the header is looked for in the first {n} non-empty rows only, and none of them names a title or text column; row {row} ({cells}) looks like the header: delete the rows above it so that it is among the first {n}"
+                )));
+            }
+            let (first_row, first_cells) = &rows[0];
+            return Err(
+                match resolve_columns(path, &trimmed(first_cells), options) {
+                    Ok(_) => unreachable!("the first row is among the rows looked at"),
+                    Err(Error::NoTextColumn {
+                        path,
+                        found,
+                        titles,
+                        texts,
+                        ..
+                    }) => {
+                        let other_sheets = names.len() > 1 && options.sheet.is_none();
+                        let sheets = names.join(&crate::tr!("、", ", "));
+                        let mut note = crate::tr!(
+                        "；表头只在工作表“{name}”的前 {n} 个非空行里找，列出的是第 {first_row} 行",
+                        "; the header is looked for in the first {n} non-empty rows of sheet '{name}' only, and the columns listed are row {first_row}'s"
+                    );
+                        if other_sheets {
+                            note.push_str(&crate::tr!(
+                            "；表格在别的工作表上的话，请用 --sheet 指定（现有工作表：{sheets}）",
+                            "; if the table is on another sheet, choose it with --sheet (sheets are: {sheets})"
+                        ));
+                        }
+                        Error::NoTextColumn {
+                            path,
+                            found,
+                            titles,
+                            texts,
+                            note,
+                        }
+                    }
+                    Err(other) => other,
+                },
+            );
+        };
         let mut rest = rows.split_off(found);
         let (header_row, header_cells) = rest.remove(0);
         let headers = trimmed(&header_cells);
@@ -2308,6 +2358,7 @@ fn resolve_columns(path: &Path, headers: &[String], options: &ReadOptions) -> Re
             found: column_list(headers),
             titles: TITLE_NAMES.join("/"),
             texts: TEXT_NAMES.join("/"),
+            note: String::new(),
         });
     }
     Ok(columns)

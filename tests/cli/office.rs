@@ -844,3 +844,59 @@ fn formula_errors_in_a_workbook_are_warned_about_with_their_row_and_column() {
     assert_contains("warning", &err, "form.xlsx");
     assert_contains("warning", &err, "第 2 行“标题”列 #N/A");
 }
+
+#[test]
+fn a_workbook_header_below_the_first_ten_rows_is_named_with_where_the_header_is_looked_for() {
+    // Eleven note rows (填表说明) above 编号,标题,内容: the error listed the first note as
+    // "the columns found" and did not say that the header is looked for in the first ten
+    // non-empty rows only.
+    let env = Env::english();
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("申报表").unwrap();
+    for r in 0..11 {
+        sheet
+            .write_string(r, 0, format!("填表说明第{}条", r + 1))
+            .unwrap();
+    }
+    for (c, h) in ["编号", "标题", "内容"].iter().enumerate() {
+        sheet.write_string(11, c as u16, *h).unwrap();
+    }
+    sheet.write_string(12, 0, "1").unwrap();
+    sheet.write_string(12, 1, "修路").unwrap();
+    sheet
+        .write_string(12, 2, "村里修路三公里，群众出行方便了。")
+        .unwrap();
+    wb.add_worksheet().set_name("汇总").unwrap();
+    env.write("form.xlsx", wb.save_to_buffer().unwrap());
+    let err = env.fails(&["rank", "form.xlsx"]);
+    assert_contains("error", &err, "form.xlsx");
+    assert_contains("error", &err, "first 10 non-empty rows");
+    assert_contains("error", &err, "row 12");
+    assert_contains("error", &err, "编号,标题,内容");
+    assert_contains("error", &err, "delete the rows above");
+    // In Chinese too.
+    let err = Env::new();
+    err.write("form.xlsx", env.read_bytes("form.xlsx"));
+    let msg = err.fails(&["rank", "form.xlsx"]);
+    assert_contains("error", &msg, "前 10 个非空行");
+    assert_contains("error", &msg, "第 12 行");
+    // A sheet with no header anywhere says where it looked, and that another sheet may be
+    // chosen with --sheet.
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("说明").unwrap();
+    for r in 0..3 {
+        sheet.write_string(r, 0, format!("说明{r}")).unwrap();
+    }
+    wb.add_worksheet()
+        .set_name("申报表")
+        .unwrap()
+        .write_string(0, 0, "标题")
+        .unwrap();
+    env.write("notes.xlsx", wb.save_to_buffer().unwrap());
+    let err = env.fails(&["rank", "notes.xlsx"]);
+    assert_contains("error", &err, "first 10 non-empty rows");
+    assert_contains("error", &err, "--sheet");
+    assert_contains("error", &err, "申报表");
+}
