@@ -852,6 +852,15 @@ impl BatchReader {
                 Source::Csv { rows, .. } => lock(rows).unclosed == Some(line),
                 Source::Sheet { .. } | Source::Many { .. } => false,
             };
+            // A header ending in a delimiter (`编号,标题,内容,`, as Excel writes it when a stray
+            // cell right of the table was once edited) has empty-named columns the rows do not
+            // reach: their cells are empty, not missing.
+            if !open_quote
+                && cells.len() < width
+                && self.headers[cells.len()..].iter().all(|h| h.is_empty())
+            {
+                cells.resize(width, String::new());
+            }
             if let Some(problem) = row_problem(line, &cells, width, open_quote) {
                 let message = problem.to_string();
                 if self.skip_bad_rows {

@@ -131,6 +131,41 @@ fn trailing_empty_columns_and_a_bom_glued_to_a_spaced_header_are_accepted() {
     );
 }
 
+/// Excel writes a header with a trailing delimiter (`编号,标题,内容,`) when a stray cell right
+/// of the table was once edited, while the rows end where the data does: "row 2: has 4 cells
+/// but the header has 5", of a header whose 4 names were all the user saw.
+#[test]
+fn rows_short_only_by_a_trailing_empty_header_column_are_read_as_having_it_empty() {
+    let env = Env::english();
+    let base = base(&env);
+    let trailing: String = SUBMISSIONS
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l},\r\n"),
+            // One row with the empty cell written out, as the stray cell's own row has it.
+            1 => format!("{l},\r\n"),
+            _ => format!("{l}\r\n"),
+        })
+        .collect();
+    env.write("trailing.csv", trailing);
+    let err = env.ok_stderr(&["rank", "trailing.csv", "-o", "out.csv"]);
+    assert!(!err.contains("cells"), "no cell-count message: {err}");
+    assert_same(
+        "rows of a header with a trailing delimiter",
+        &base,
+        &Ranked::parse(env.read("out.csv").trim_start_matches('\u{feff}')).score_by_id(),
+    );
+    // A row short of a named column is still an error, however many empty names follow.
+    env.write("short.csv", "编号,标题,内容,,\n1,甲,乙\n2,丙\n");
+    let err = env.fails(&["rank", "short.csv"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "short.csv: row 3: has 2 cells but the header has",
+    );
+}
+
 #[test]
 fn ragged_row_names_its_cell_count_or_is_skipped_with_a_warning() {
     let env = Env::english();
