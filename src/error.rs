@@ -127,6 +127,8 @@ pub enum Error {
     OverwriteInput {
         /// The file.
         path: PathBuf,
+        /// The flag that named it (`-o`, `--report`, `--curve`), when known.
+        flag: Option<String>,
     },
     /// Two outputs of one run name the same file (`-o` and `--report`).
     SameOutput {
@@ -250,15 +252,24 @@ impl std::fmt::Display for Error {
                     write!(f, "{path}：{message}")
                 }
             }
-            Error::OverwriteInput { path } => {
+            Error::OverwriteInput { path, flag } => {
                 let path = path.display();
-                if en {
-                    write!(f, "{path}: refusing to write the output over an input file")
-                } else {
-                    write!(
+                match (en, flag) {
+                    (true, Some(flag)) => write!(
                         f,
-                        "{path}：这是输入文件，不能把结果写到它上面（请用 -o 另指定一个输出文件）"
-                    )
+                        "{path}: refusing to write the output over an input file (give {flag} another file)"
+                    ),
+                    (true, None) => {
+                        write!(f, "{path}: refusing to write the output over an input file")
+                    }
+                    (false, Some(flag)) => write!(
+                        f,
+                        "{path}：这是输入文件，不能把结果写到它上面（请用 {flag} 另指定一个输出文件）"
+                    ),
+                    (false, None) => write!(
+                        f,
+                        "{path}：这是输入文件，不能把结果写到它上面（请另指定一个输出文件）"
+                    ),
                 }
             }
             Error::SameOutput { path } => {

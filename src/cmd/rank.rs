@@ -205,11 +205,12 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     let mut inputs = args.input_args.paths_of(&args.inputs);
     inputs.extend(args.model.as_deref());
     inputs.extend(args.decisions_file.as_deref());
-    let outputs: Vec<&std::path::Path> = args
+    let outputs: Vec<(&str, &std::path::Path)> = args
         .output
         .as_deref()
+        .map(|o| ("-o", o))
         .into_iter()
-        .chain(args.report.as_deref())
+        .chain(args.report.as_deref().map(|r| ("--report", r)))
         .collect();
     xuanti::write::check_outputs(&outputs, &inputs)?;
     if let Some(out) = args.output.as_deref() {
