@@ -900,3 +900,66 @@ fn a_workbook_header_below_the_first_ten_rows_is_named_with_where_the_header_is_
     assert_contains("error", &err, "--sheet");
     assert_contains("error", &err, "申报表");
 }
+
+#[test]
+fn workbook_times_and_general_numbers_read_as_the_sheet_shows_them() {
+    // A time typed into a cell formatted h:mm (value 0.5) read as 1899-12-31 12:00:00, and a
+    // formula giving 0.1+0.2 in a General cell as 0.30000000000000004: the sheet shows 12:00
+    // and 0.3 (General shows at most 15 significant digits), and a CSV saved from it holds so.
+    let env = Env::new();
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in ["编号", "标题", "内容", "时间", "合计"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let time = Format::new().set_num_format("h:mm");
+    let texts = [
+        "村里修路三公里，群众出行方便了。",
+        "社区食堂开张，老人吃上热饭。",
+    ];
+    for (i, text) in texts.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, format!("A{r}")).unwrap();
+        sheet.write_string(r, 1, format!("故事{r}")).unwrap();
+        sheet.write_string(r, 2, *text).unwrap();
+    }
+    sheet.write_number_with_format(1, 3, 0.5, &time).unwrap();
+    // A date and a time in a time-only format shows the time alone.
+    sheet
+        .write_number_with_format(2, 3, 45352.0 + 14.5 / 24.0, &time)
+        .unwrap();
+    sheet
+        .write_formula(
+            1,
+            4,
+            Formula::new("=0.1+0.2").set_result("0.30000000000000004"),
+        )
+        .unwrap();
+    sheet.write_number(2, 4, 1.0 / 3.0).unwrap();
+    // Whole numbers stay as they were: an id typed as 2024001 in General.
+    sheet.write_string(0, 5, "批次").unwrap();
+    sheet.write_number(1, 5, 2024001.0).unwrap();
+    sheet.write_number(2, 5, 7.0).unwrap();
+    env.write("form.xlsx", wb.save_to_buffer().unwrap());
+    let ranked = Ranked::parse(&env.ok(&["rank", "form.xlsx"]));
+    let by_id = |column: &str| -> BTreeMap<String, String> {
+        ranked
+            .ids()
+            .into_iter()
+            .zip(ranked.column(column))
+            .collect()
+    };
+    let want = |a: &str, b: &str| -> BTreeMap<String, String> {
+        BTreeMap::from([
+            ("A1".to_string(), a.to_string()),
+            ("A2".to_string(), b.to_string()),
+        ])
+    };
+    assert_same("times", want("12:00", "14:30"), by_id("时间"));
+    assert_same(
+        "general numbers",
+        want("0.3", "0.333333333333333"),
+        by_id("合计"),
+    );
+    assert_same("whole numbers", want("2024001", "7"), by_id("批次"));
+}
