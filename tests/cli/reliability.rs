@@ -513,6 +513,46 @@ fn a_dash_reads_the_batch_from_standard_input_and_names_no_file_elsewhere() {
 }
 
 #[test]
+fn standard_input_given_for_two_inputs_is_a_usage_error_that_says_why() {
+    // `rank - --decisions-file -` read the batch from standard input, then the decisions from
+    // what was left of it (nothing): "the file is empty".
+    let env = Env::english();
+    env.write("in.csv", SUBMISSIONS);
+    for args in [
+        &["rank", "-", "--decisions-file", "-"][..],
+        &[
+            "rank",
+            "-",
+            "in.csv",
+            "--decisions-file",
+            "-",
+            "-o",
+            "out.csv",
+        ],
+    ] {
+        let err = env.fails_usage(args);
+        assert_contains("error", &err, "standard input can be read only once");
+        assert_contains("error", &err, "--decisions-file");
+        assert!(!env.exists("out.csv"));
+    }
+    let err = Env::new().fails_usage(&["rank", "-", "--decisions-file", "-"]);
+    assert_contains("error", &err, "标准输入只能读一次");
+    // One of them from standard input is still fine.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xuanti"))
+        .args(["rank", "in.csv", "--decisions-file", "-"])
+        .env("XUANTI_LANG", "en")
+        .current_dir(env.path(""))
+        .stdin(std::fs::File::open(env.write("d.csv", "编号,决定\nS02,入选\n")).unwrap())
+        .output()
+        .expect("run xuanti");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn a_ranking_named_as_another_kind_of_workbook_is_refused_before_any_work() {
     // `-o 排序.xls` (or .ods, WPS's .et) wrote CSV text under that name: Excel opens it only
     // after warning that the format and the extension do not match.
