@@ -120,8 +120,8 @@ pub enum Error {
     },
     /// Files that would be replaced without being asked to.
     Exists {
-        /// The files, comma-separated.
-        paths: String,
+        /// The files.
+        paths: Vec<PathBuf>,
     },
     /// The output would overwrite an input.
     OverwriteInput {
@@ -235,6 +235,12 @@ impl std::fmt::Display for Error {
                 }
             }
             Error::Exists { paths } => {
+                // Listed as each language lists: "a, b" in English, "a、b" in Chinese.
+                let paths = paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(if en { ", " } else { "、" });
                 if en {
                     write!(f, "{paths}: already exist (use --force to replace them)")
                 } else {

@@ -340,6 +340,24 @@ fn init_never_replaces_files_unless_forced() {
 }
 
 #[test]
+fn init_names_the_files_already_there_joined_as_the_language_lists_them() {
+    // The Chinese message joined the names with ", ", as English does; Chinese lists with 、.
+    let env = Env::new();
+    env.write("start/themes.toml", "# mine\n");
+    env.write("start/userdict.txt", "# mine\n");
+    let err = env.fails_usage(&["init", "start"]);
+    let (themes, dict) = (
+        std::path::Path::new("start").join("themes.toml"),
+        std::path::Path::new("start").join("userdict.txt"),
+    );
+    let (themes, dict) = (themes.display(), dict.display());
+    assert_contains("error", &err, &format!("{themes}、{dict}：文件已存在"));
+    let out = env.run_with_env(&["init", "start"], &[("XUANTI_LANG", "en")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_contains("error", &err, &format!("{themes}, {dict}: already exist"));
+}
+
+#[test]
 fn quiet_prints_nothing_but_errors_and_verbose_prints_stage_times() {
     let env = Env::new();
     // A repeated id makes a warning.
