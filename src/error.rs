@@ -52,6 +52,9 @@ pub enum Error {
         titles: String,
         /// Accepted text column names.
         texts: String,
+        /// Where the header was looked for and what else to try (a sheet's first ten rows,
+        /// `--sheet`), in the message's language and ready to follow it; empty for a CSV.
+        note: String,
     },
     /// A column named on the command line does not exist.
     NoSuchColumn {
@@ -117,13 +120,15 @@ pub enum Error {
     },
     /// Files that would be replaced without being asked to.
     Exists {
-        /// The files, comma-separated.
-        paths: String,
+        /// The files.
+        paths: Vec<PathBuf>,
     },
     /// The output would overwrite an input.
     OverwriteInput {
         /// The file.
         path: PathBuf,
+        /// The flag that named it (`-o`, `--report`, `--curve`), when known.
+        flag: Option<String>,
     },
     /// Two outputs of one run name the same file (`-o` and `--report`).
     SameOutput {
@@ -173,17 +178,18 @@ impl std::fmt::Display for Error {
                 found,
                 titles,
                 texts,
+                note,
             } => {
                 let path = path.display();
                 if en {
                     write!(
                         f,
-                        "{path}: no title or text column; columns found: {found}; accepted names: title {titles}; text {texts} (or name one with --title-col/--text-col)"
+                        "{path}: no title or text column; columns found: {found}; accepted names: title {titles}; text {texts} (or name one with --title-col/--text-col){note}"
                     )
                 } else {
                     write!(
                         f,
-                        "{path}：找不到标题列或正文列；文件里的列：{found}；认得的列名：标题 {titles}；正文 {texts}（也可以用 --title-col/--text-col 指定列名）"
+                        "{path}：找不到标题列或正文列；文件里的列：{found}；认得的列名：标题 {titles}；正文 {texts}（也可以用 --title-col/--text-col 指定列名）{note}"
                     )
                 }
             }
@@ -229,6 +235,12 @@ impl std::fmt::Display for Error {
                 }
             }
             Error::Exists { paths } => {
+                // Listed as each language lists: "a, b" in English, "a、b" in Chinese.
+                let paths = paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(if en { ", " } else { "、" });
                 if en {
                     write!(f, "{paths}: already exist (use --force to replace them)")
                 } else {
@@ -246,15 +258,24 @@ impl std::fmt::Display for Error {
                     write!(f, "{path}：{message}")
                 }
             }
-            Error::OverwriteInput { path } => {
+            Error::OverwriteInput { path, flag } => {
                 let path = path.display();
-                if en {
-                    write!(f, "{path}: refusing to write the output over an input file")
-                } else {
-                    write!(
+                match (en, flag) {
+                    (true, Some(flag)) => write!(
                         f,
-                        "{path}：这是输入文件，不能把结果写到它上面（请用 -o 另指定一个输出文件）"
-                    )
+                        "{path}: refusing to write the output over an input file (give {flag} another file)"
+                    ),
+                    (true, None) => {
+                        write!(f, "{path}: refusing to write the output over an input file")
+                    }
+                    (false, Some(flag)) => write!(
+                        f,
+                        "{path}：这是输入文件，不能把结果写到它上面（请用 {flag} 另指定一个输出文件）"
+                    ),
+                    (false, None) => write!(
+                        f,
+                        "{path}：这是输入文件，不能把结果写到它上面（请另指定一个输出文件）"
+                    ),
                 }
             }
             Error::SameOutput { path } => {

@@ -581,11 +581,61 @@ impl BatchReader {
             }
             h
         };
-        let found = rows
+        let is_header = |cells: &[String]| resolve_columns(path, &trimmed(cells), options).is_ok();
+        let Some(found) = rows
             .iter()
             .take(HEADER_SEARCH_ROWS)
-            .position(|(_, cells)| resolve_columns(path, &trimmed(cells), options).is_ok())
-            .unwrap_or(0);
+            .position(|(_, cells)| is_header(cells))
+        else {
+            // Say where the header was looked for: the first row alone, listed as "the
+            // columns found", hid that a header further down is not looked at.
+            let n = HEADER_SEARCH_ROWS;
+            if let Some((row, cells)) = rows
+                .iter()
+                .skip(HEADER_SEARCH_ROWS)
+                .find(|(_, cells)| is_header(cells))
+            {
+                let cells = column_list(&trimmed(cells));
+                return Err(sheet_error(crate::tr!(
+                    "工作表“{name}”：表头只在前 {n} 个非空行里找，这些行里没有标题列或正文列；第 {row} 行（{cells}）像是表头：请删掉它上面的说明行，让表头落在前 {n} 行里",
+                    "sheet '{name}': the header is looked for in the first {n} non-empty rows only, and none of them names a title or text column; row {row} ({cells}) looks like the header: delete the rows above it so that it is among the first {n}"
+                )));
+            }
+            let (first_row, first_cells) = &rows[0];
+            return Err(
+                match resolve_columns(path, &trimmed(first_cells), options) {
+                    Ok(_) => unreachable!("the first row is among the rows looked at"),
+                    Err(Error::NoTextColumn {
+                        path,
+                        found,
+                        titles,
+                        texts,
+                        ..
+                    }) => {
+                        let other_sheets = names.len() > 1 && options.sheet.is_none();
+                        let sheets = names.join(&crate::tr!("、", ", "));
+                        let mut note = crate::tr!(
+                        "；表头只在工作表“{name}”的前 {n} 个非空行里找，列出的是第 {first_row} 行",
+                        "; the header is looked for in the first {n} non-empty rows of sheet '{name}' only, and the columns listed are row {first_row}'s"
+                    );
+                        if other_sheets {
+                            note.push_str(&crate::tr!(
+                            "；表格在别的工作表上的话，请用 --sheet 指定（现有工作表：{sheets}）",
+                            "; if the table is on another sheet, choose it with --sheet (sheets are: {sheets})"
+                        ));
+                        }
+                        Error::NoTextColumn {
+                            path,
+                            found,
+                            titles,
+                            texts,
+                            note,
+                        }
+                    }
+                    Err(other) => other,
+                },
+            );
+        };
         let mut rest = rows.split_off(found);
         let (header_row, header_cells) = rest.remove(0);
         let headers = trimmed(&header_cells);
@@ -802,6 +852,15 @@ impl BatchReader {
                 Source::Csv { rows, .. } => lock(rows).unclosed == Some(line),
                 Source::Sheet { .. } | Source::Many { .. } => false,
             };
+            // A header ending in a delimiter (`编号,标题,内容,`, as Excel writes it when a stray
+            // cell right of the table was once edited) has empty-named columns the rows do not
+            // reach: their cells are empty, not missing.
+            if !open_quote
+                && cells.len() < width
+                && self.headers[cells.len()..].iter().all(|h| h.is_empty())
+            {
+                cells.resize(width, String::new());
+            }
             if let Some(problem) = row_problem(line, &cells, width, open_quote) {
                 let message = problem.to_string();
                 if self.skip_bad_rows {
@@ -1602,18 +1661,22 @@ fn sheet_rows<RS: std::io::Read + std::io::Seek>(
         Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok((Vec::new(), Vec::new())),
         Err(e) => return Err(e.to_string()),
     };
-    // Each style's format, parsed once: a sheet has a few styles and many cells.
-    let styles: Vec<Option<NumberFormat>> = reader
+    // Each style's format, parsed once: a sheet has a few styles and many cells. With it,
+    // whether the format shows a time of day alone (`h:mm`).
+    let styles: Vec<(Option<NumberFormat>, bool)> = reader
         .styles()
         .iter()
-        .map(|s| {
-            s.number_format
-                .as_ref()
-                .and_then(|f| NumberFormat::parse(&f.format_code))
+        .map(|s| match &s.number_format {
+            Some(f) => (
+                NumberFormat::parse(&f.format_code),
+                is_time_only(&f.format_code),
+            ),
+            None => (None, false),
         })
         .collect();
     let mut cells = Vec::new();
     let mut formats = std::collections::HashMap::new();
+    let mut times = std::collections::HashSet::new();
     while let Some((cell, style)) = reader
         .next_cell_with_style_id()
         .map_err(|e| e.to_string())?
@@ -1621,9 +1684,12 @@ fn sheet_rows<RS: std::io::Read + std::io::Seek>(
         match cell.get_value() {
             DataRef::Empty => continue,
             DataRef::Float(_) | DataRef::Int(_) => {
-                if let Some(Some(format)) = styles.get(style) {
+                if let Some((Some(format), _)) = styles.get(style) {
                     formats.insert(cell.get_position(), *format);
                 }
+            }
+            DataRef::DateTime(_) if styles.get(style).is_some_and(|&(_, time)| time) => {
+                times.insert(cell.get_position());
             }
             _ => {}
         }
@@ -1638,6 +1704,7 @@ fn sheet_rows<RS: std::io::Read + std::io::Seek>(
             DataRef::Float(_) | DataRef::Int(_) => {
                 number_text(&Data::from(cell.clone()), formats.get(&pos))
             }
+            DataRef::DateTime(d) if d.is_datetime() => date_time_text(d, times.contains(&pos)),
             other => cell_text(&Data::from(other.clone())),
         },
         |c| matches!(c, DataRef::Error(_)),
@@ -1786,21 +1853,69 @@ fn cell_text(cell: &calamine::Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Data::DateTime(d) if d.is_datetime() => {
-            let (y, mo, da, h, mi, s, _) = d.to_ymd_hms_milli();
-            if (h, mi, s) == (0, 0, 0) {
-                format!("{y:04}-{mo:02}-{da:02}")
+        Data::Float(f) => {
+            // General shows at most 15 significant digits (0.1+0.2 is 0.3, not
+            // 0.30000000000000004): rounded to them, then written as briefly as it reads back.
+            let shown = if f.is_finite() && *f != 0.0 {
+                format!("{f:.14e}").parse().unwrap_or(*f)
             } else {
-                format!("{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{s:02}")
+                *f
+            };
+            if shown.fract() == 0.0 && shown.abs() < 1e15 {
+                format!("{}", shown as i64)
+            } else {
+                shown.to_string()
             }
         }
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(d) if d.is_datetime() => date_time_text(d, false),
         Data::DateTime(d) => d.as_f64().to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => e.to_string(),
     }
+}
+
+/// A date as `2024-03-01`, a date and time as `2024-03-01 14:30:00`, and a time of day alone
+/// (no date part, or `time_only`: its format shows the time alone, as `h:mm` does) as `14:30`,
+/// or `14:30:05` when it has seconds: a time typed into an `h:mm` cell read as
+/// `1899-12-31 12:00:00`, the date of serial 0.
+fn date_time_text(d: &calamine::ExcelDateTime, time_only: bool) -> String {
+    let value = d.as_f64();
+    if value >= 0.0 && (value < 1.0 || time_only) {
+        let seconds = (value.fract() * 86_400.0).round() as u64 % 86_400;
+        let (h, mi, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+        return if s == 0 {
+            format!("{h:02}:{mi:02}")
+        } else {
+            format!("{h:02}:{mi:02}:{s:02}")
+        };
+    }
+    let (y, mo, da, h, mi, s, _) = d.to_ymd_hms_milli();
+    if (h, mi, s) == (0, 0, 0) {
+        format!("{y:04}-{mo:02}-{da:02}")
+    } else {
+        format!("{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{s:02}")
+    }
+}
+
+/// Whether an Excel number-format code shows a time of day alone (`h:mm`, `hh:mm:ss`,
+/// `[$-F400]h:mm:ss AM/PM`): hours or seconds, and no year or day, outside quoted text and
+/// `[…]` sections.
+fn is_time_only(code: &str) -> bool {
+    let (mut quoted, mut bracket, mut escaped) = (false, false, false);
+    let mut plain = String::new();
+    for c in code.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if !quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '[' if !quoted => bracket = true,
+            ']' if !quoted => bracket = false,
+            c if !quoted && !bracket => plain.push(c.to_ascii_lowercase()),
+            _ => {}
+        }
+    }
+    plain.contains(['h', 's']) && !plain.contains(['y', 'd'])
 }
 
 /// One data row as read: its row number and its cells.
@@ -2308,6 +2423,7 @@ fn resolve_columns(path: &Path, headers: &[String], options: &ReadOptions) -> Re
             found: column_list(headers),
             titles: TITLE_NAMES.join("/"),
             texts: TEXT_NAMES.join("/"),
+            note: String::new(),
         });
     }
     Ok(columns)
@@ -2352,6 +2468,46 @@ mod tests {
         ] {
             assert_eq!(NumberFormat::parse(code), None, "{code}");
         }
+    }
+
+    #[test]
+    fn general_numbers_and_times_show_as_excel_shows_them() {
+        use calamine::Data::{DateTime, Float, Int};
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        // General shows at most 15 significant digits.
+        assert_eq!(cell_text(&Float(0.1 + 0.2)), "0.3");
+        assert_eq!(cell_text(&Float(1.0 / 3.0)), "0.333333333333333");
+        assert_eq!(cell_text(&Float(2.9999999999999996)), "3");
+        assert_eq!(cell_text(&Float(-1.25)), "-1.25");
+        assert_eq!(cell_text(&Float(2024001.0)), "2024001");
+        assert_eq!(cell_text(&Int(7)), "7");
+        assert_eq!(cell_text(&Float(123456789.123)), "123456789.123");
+        // A time alone (no date part) is a time, as the sheet shows it.
+        let when = |v: f64| DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
+        assert_eq!(cell_text(&when(0.5)), "12:00");
+        assert_eq!(cell_text(&when(9.5 / 24.0 + 5.0 / 86400.0)), "09:30:05");
+        assert_eq!(cell_text(&when(0.0)), "00:00");
+        assert_eq!(cell_text(&when(45352.0)), "2024-03-01");
+        assert_eq!(cell_text(&when(45352.5)), "2024-03-01 12:00:00");
+        // In a time-only format, a date and time shows its time.
+        assert_eq!(
+            date_time_text(
+                &ExcelDateTime::new(45352.5, ExcelDateTimeType::DateTime, false),
+                true
+            ),
+            "12:00"
+        );
+        assert!(
+            is_time_only("h:mm")
+                && is_time_only("hh:mm:ss")
+                && is_time_only("[$-F400]h:mm:ss AM/PM")
+        );
+        assert!(
+            !is_time_only("yyyy-mm-dd h:mm")
+                && !is_time_only("m/d")
+                && !is_time_only("mmm")
+                && !is_time_only("\"day\" 0")
+        );
     }
 
     #[test]

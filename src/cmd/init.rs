@@ -120,17 +120,14 @@ pub fn run(args: InitArgs) -> Result<()> {
         })
         .context(xuanti::tr!("什么也没有写", "nothing was written"));
     }
-    let existing: Vec<String> = files
+    let existing: Vec<PathBuf> = files
         .iter()
         .map(|(name, _)| args.dir.join(name))
         .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
         .collect();
     if !existing.is_empty() && !args.force {
-        return Err(xuanti::Error::Exists {
-            paths: existing.join(", "),
-        })
-        .context(xuanti::tr!("什么也没有写", "nothing was written"));
+        return Err(xuanti::Error::Exists { paths: existing })
+            .context(xuanti::tr!("什么也没有写", "nothing was written"));
     }
     std::fs::create_dir_all(&args.dir)
         .map_err(|e| xuanti::Error::Io {

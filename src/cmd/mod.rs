@@ -85,7 +85,8 @@ pub fn parse() -> Cli {
 enum Command {
     /// Rank a batch of submissions (CSV or workbooks, one file or several) with reasons, best first.
     Rank(rank::RankArgs),
-    /// Train a selection model from past rounds (CSV with a picked/not-picked column).
+    /// Train a selection model from past rounds (CSV or workbooks, one file per round, with a
+    /// picked/not-picked column).
     Train(train::TrainArgs),
     /// Measure ranking quality: cross-validation, train→test batches, or cold start.
     Eval(eval::EvalArgs),
@@ -472,7 +473,11 @@ pub struct LearnArgs {
     /// label (`theme:<label>`).
     #[arg(long, value_name = "COL")]
     themes_col: Option<String>,
-    /// Column with each row's date or year, for --recency (default: date/日期/year/年份).
+    /// Column with each row's date or year (default: date/日期/year/年份). With one, the
+    /// internal validation fits on the earlier years and scores the newest years (given at
+    /// least four), and --recency weighs rows by their year; without one, several files count
+    /// as rounds in the order given (oldest first), and one file is validated by stratified
+    /// k-fold.
     #[arg(long, value_name = "COL")]
     date_col: Option<String>,
     /// Weigh recent rounds more: a row's weight halves every YEARS years before the newest.

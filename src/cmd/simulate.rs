@@ -74,7 +74,12 @@ pub fn run(args: SimulateArgs) -> Result<()> {
     let mut inputs = args.input_args.paths(&args.input);
     inputs.extend(args.model.as_deref());
     xuanti::write::check_outputs(
-        &args.curve.as_deref().into_iter().collect::<Vec<_>>(),
+        &args
+            .curve
+            .as_deref()
+            .map(|c| ("--curve", c))
+            .into_iter()
+            .collect::<Vec<_>>(),
         &inputs,
     )?;
     let batch = args.input_args.read(&args.input)?;

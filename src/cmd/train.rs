@@ -119,7 +119,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
 fn train(args: &TrainArgs) -> Result<()> {
     args.input_args.distinct(&args.inputs, false)?;
     let inputs = args.input_args.paths_of(&args.inputs);
-    xuanti::write::check_outputs(&[args.output.as_path()], &inputs)?;
+    xuanti::write::check_outputs(&[("-o", args.output.as_path())], &inputs)?;
     let files: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
     let (mut batches, analyzer) = args.input_args.read_all_with_analyzer(&files)?;
     resolve_unmarked(&mut batches, &args.label, args.unmarked, false)?;

@@ -91,13 +91,21 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     false
 }
 
-/// Checks a run's outputs before any work is done: none is one of `inputs` (whatever the
-/// spelling: `./`, `..`, a symbolic link), no two are the same file, none is a folder, and
-/// each one's folder exists. So a run that cannot write all its outputs writes none of them.
-pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<()> {
+/// Checks a run's outputs, each with the flag that named it (`-o`, `--report`: messages name
+/// it), before any work is done: none is one of `inputs` (whatever the spelling: `./`, `..`, a
+/// symbolic link), no two are the same file, none is a folder, and each one's folder exists.
+/// So a run that cannot write all its outputs writes none of them.
+pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &[&Path]) -> Result<()> {
+    check_outputs_of(outputs.iter().map(|&(flag, out)| (Some(flag), out)), inputs)
+}
+
+fn check_outputs_of<'a>(
+    outputs: impl IntoIterator<Item = (Option<&'a str>, &'a Path)>,
+    inputs: &[&Path],
+) -> Result<()> {
     let inputs: Vec<PathBuf> = inputs.iter().map(|i| landing(i)).collect();
     let mut seen: Vec<PathBuf> = Vec::new();
-    for &out in outputs {
+    for (flag, out) in outputs {
         // Only the ranking goes to standard output (`-o -`, turned into no path before this);
         // any other `-` was written as a file named `-` in the current folder.
         if out.as_os_str() == "-" {
@@ -110,6 +118,7 @@ pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<()> {
         if inputs.contains(&target) {
             return Err(Error::OverwriteInput {
                 path: out.to_path_buf(),
+                flag: flag.map(str::to_string),
             });
         }
         if seen.contains(&target) {
@@ -207,7 +216,7 @@ pub fn atomic_write(
     inputs: &[&Path],
     fill: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<()> {
-    check_outputs(&[path], inputs)?;
+    check_outputs_of([(None, path)], inputs)?;
     let target = landing(path);
     if std::fs::metadata(&target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         let result = (|| {

@@ -363,6 +363,48 @@ fn no_output_is_written_over_any_file_the_run_reads() {
     }
 }
 
+/// `rank in.csv --report ./in.csv` was refused with "请用 -o 另指定一个输出文件", naming a
+/// flag the user had not given: the message names the flag that was.
+#[test]
+fn an_output_refused_over_an_input_names_the_flag_given() {
+    let env = Env::new();
+    env.write("in.csv", SUBMISSIONS);
+    env.write("past.csv", PAST);
+    let cases: [(&[&str], &str); 4] = [
+        (&["rank", "in.csv", "--report", "./in.csv"], "--report"),
+        (&["rank", "in.csv", "-o", "in.csv"], "-o"),
+        (
+            &[
+                "simulate", "past.csv", "--label", "入选", "--curve", "past.csv",
+            ],
+            "--curve",
+        ),
+        (
+            &["train", "past.csv", "--label", "入选", "-o", "past.csv"],
+            "-o",
+        ),
+    ];
+    for (args, flag) in cases {
+        let err = env.fails_usage(args);
+        assert_contains(&format!("{args:?}"), &err, &format!("请用 {flag} 另指定"));
+        for other in ["-o", "--report", "--curve"] {
+            if other != flag {
+                assert!(
+                    !err.contains(&format!("请用 {other} ")),
+                    "{args:?} names {other}: {err}"
+                );
+            }
+        }
+        let out = env.run_with_env(args, &[("XUANTI_LANG", "en")]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_contains(
+            &format!("{args:?} in English"),
+            &err,
+            &format!("refusing to write the output over an input file (give {flag} another file)"),
+        );
+    }
+}
+
 #[test]
 fn two_outputs_naming_one_file_or_a_missing_folder_stop_the_run_before_it_writes() {
     let env = Env::new();

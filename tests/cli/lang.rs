@@ -84,6 +84,29 @@ fn help_is_chinese_by_default_and_names_the_english_flags() {
     );
 }
 
+/// `train`'s summary said the past rounds come as a CSV (workbooks work as well), and
+/// `--date-col` said it served --recency alone (its years also choose the validation).
+#[test]
+fn train_help_says_workbooks_are_read_and_what_the_date_column_decides() {
+    let env = Env::new();
+    let root = env.ok(&["--help"]);
+    let train = env.ok(&["train", "--help"]);
+    for help in [&root, &train] {
+        assert!(!help.contains("CSV 里要有"), "{help}");
+        assert_contains("train summary", help, "CSV 或工作簿");
+    }
+    assert_contains("--date-col", &train, "最新的年份");
+    assert!(!train.contains("供 --recency 使用"), "{train}");
+    let eval = env.ok(&["eval", "--help"]);
+    assert_contains("eval --date-col", &eval, "最新的年份");
+    let root = env.ok(&["--lang", "en", "--help"]);
+    let train = env.ok(&["--lang", "en", "train", "--help"]);
+    for help in [&root, &train] {
+        assert_contains("English train summary", help, "CSV or workbooks");
+    }
+    assert_contains("English --date-col", &train, "newest years");
+}
+
 #[test]
 fn lang_en_and_xuanti_lang_en_give_the_english_help_and_the_flag_wins() {
     let env = Env::new();

@@ -340,6 +340,24 @@ fn init_never_replaces_files_unless_forced() {
 }
 
 #[test]
+fn init_names_the_files_already_there_joined_as_the_language_lists_them() {
+    // The Chinese message joined the names with ", ", as English does; Chinese lists with 、.
+    let env = Env::new();
+    env.write("start/themes.toml", "# mine\n");
+    env.write("start/userdict.txt", "# mine\n");
+    let err = env.fails_usage(&["init", "start"]);
+    let (themes, dict) = (
+        std::path::Path::new("start").join("themes.toml"),
+        std::path::Path::new("start").join("userdict.txt"),
+    );
+    let (themes, dict) = (themes.display(), dict.display());
+    assert_contains("error", &err, &format!("{themes}、{dict}：文件已存在"));
+    let out = env.run_with_env(&["init", "start"], &[("XUANTI_LANG", "en")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_contains("error", &err, &format!("{themes}, {dict}: already exist"));
+}
+
+#[test]
 fn quiet_prints_nothing_but_errors_and_verbose_prints_stage_times() {
     let env = Env::new();
     // A repeated id makes a warning.
@@ -843,4 +861,123 @@ fn formula_errors_in_a_workbook_are_warned_about_with_their_row_and_column() {
     let err = env.ok_stderr(&["rank", "form.xlsx", "-o", "out.csv"]);
     assert_contains("warning", &err, "form.xlsx");
     assert_contains("warning", &err, "第 2 行“标题”列 #N/A");
+}
+
+#[test]
+fn a_workbook_header_below_the_first_ten_rows_is_named_with_where_the_header_is_looked_for() {
+    // Eleven note rows (填表说明) above 编号,标题,内容: the error listed the first note as
+    // "the columns found" and did not say that the header is looked for in the first ten
+    // non-empty rows only.
+    let env = Env::english();
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("申报表").unwrap();
+    for r in 0..11 {
+        sheet
+            .write_string(r, 0, format!("填表说明第{}条", r + 1))
+            .unwrap();
+    }
+    for (c, h) in ["编号", "标题", "内容"].iter().enumerate() {
+        sheet.write_string(11, c as u16, *h).unwrap();
+    }
+    sheet.write_string(12, 0, "1").unwrap();
+    sheet.write_string(12, 1, "修路").unwrap();
+    sheet
+        .write_string(12, 2, "村里修路三公里，群众出行方便了。")
+        .unwrap();
+    wb.add_worksheet().set_name("汇总").unwrap();
+    env.write("form.xlsx", wb.save_to_buffer().unwrap());
+    let err = env.fails(&["rank", "form.xlsx"]);
+    assert_contains("error", &err, "form.xlsx");
+    assert_contains("error", &err, "first 10 non-empty rows");
+    assert_contains("error", &err, "row 12");
+    assert_contains("error", &err, "编号,标题,内容");
+    assert_contains("error", &err, "delete the rows above");
+    // In Chinese too.
+    let err = Env::new();
+    err.write("form.xlsx", env.read_bytes("form.xlsx"));
+    let msg = err.fails(&["rank", "form.xlsx"]);
+    assert_contains("error", &msg, "前 10 个非空行");
+    assert_contains("error", &msg, "第 12 行");
+    // A sheet with no header anywhere says where it looked, and that another sheet may be
+    // chosen with --sheet.
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("说明").unwrap();
+    for r in 0..3 {
+        sheet.write_string(r, 0, format!("说明{r}")).unwrap();
+    }
+    wb.add_worksheet()
+        .set_name("申报表")
+        .unwrap()
+        .write_string(0, 0, "标题")
+        .unwrap();
+    env.write("notes.xlsx", wb.save_to_buffer().unwrap());
+    let err = env.fails(&["rank", "notes.xlsx"]);
+    assert_contains("error", &err, "first 10 non-empty rows");
+    assert_contains("error", &err, "--sheet");
+    assert_contains("error", &err, "申报表");
+}
+
+#[test]
+fn workbook_times_and_general_numbers_read_as_the_sheet_shows_them() {
+    // A time typed into a cell formatted h:mm (value 0.5) read as 1899-12-31 12:00:00, and a
+    // formula giving 0.1+0.2 in a General cell as 0.30000000000000004: the sheet shows 12:00
+    // and 0.3 (General shows at most 15 significant digits), and a CSV saved from it holds so.
+    let env = Env::new();
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in ["编号", "标题", "内容", "时间", "合计"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let time = Format::new().set_num_format("h:mm");
+    let texts = [
+        "村里修路三公里，群众出行方便了。",
+        "社区食堂开张，老人吃上热饭。",
+    ];
+    for (i, text) in texts.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, format!("A{r}")).unwrap();
+        sheet.write_string(r, 1, format!("故事{r}")).unwrap();
+        sheet.write_string(r, 2, *text).unwrap();
+    }
+    sheet.write_number_with_format(1, 3, 0.5, &time).unwrap();
+    // A date and a time in a time-only format shows the time alone.
+    sheet
+        .write_number_with_format(2, 3, 45352.0 + 14.5 / 24.0, &time)
+        .unwrap();
+    sheet
+        .write_formula(
+            1,
+            4,
+            Formula::new("=0.1+0.2").set_result("0.30000000000000004"),
+        )
+        .unwrap();
+    sheet.write_number(2, 4, 1.0 / 3.0).unwrap();
+    // Whole numbers stay as they were: an id typed as 2024001 in General.
+    sheet.write_string(0, 5, "批次").unwrap();
+    sheet.write_number(1, 5, 2024001.0).unwrap();
+    sheet.write_number(2, 5, 7.0).unwrap();
+    env.write("form.xlsx", wb.save_to_buffer().unwrap());
+    let ranked = Ranked::parse(&env.ok(&["rank", "form.xlsx"]));
+    let by_id = |column: &str| -> BTreeMap<String, String> {
+        ranked
+            .ids()
+            .into_iter()
+            .zip(ranked.column(column))
+            .collect()
+    };
+    let want = |a: &str, b: &str| -> BTreeMap<String, String> {
+        BTreeMap::from([
+            ("A1".to_string(), a.to_string()),
+            ("A2".to_string(), b.to_string()),
+        ])
+    };
+    assert_same("times", want("12:00", "14:30"), by_id("时间"));
+    assert_same(
+        "general numbers",
+        want("0.3", "0.333333333333333"),
+        by_id("合计"),
+    );
+    assert_same("whole numbers", want("2024001", "7"), by_id("批次"));
 }

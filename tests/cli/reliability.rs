@@ -131,6 +131,41 @@ fn trailing_empty_columns_and_a_bom_glued_to_a_spaced_header_are_accepted() {
     );
 }
 
+/// Excel writes a header with a trailing delimiter (`编号,标题,内容,`) when a stray cell right
+/// of the table was once edited, while the rows end where the data does: "row 2: has 4 cells
+/// but the header has 5", of a header whose 4 names were all the user saw.
+#[test]
+fn rows_short_only_by_a_trailing_empty_header_column_are_read_as_having_it_empty() {
+    let env = Env::english();
+    let base = base(&env);
+    let trailing: String = SUBMISSIONS
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l},\r\n"),
+            // One row with the empty cell written out, as the stray cell's own row has it.
+            1 => format!("{l},\r\n"),
+            _ => format!("{l}\r\n"),
+        })
+        .collect();
+    env.write("trailing.csv", trailing);
+    let err = env.ok_stderr(&["rank", "trailing.csv", "-o", "out.csv"]);
+    assert!(!err.contains("cells"), "no cell-count message: {err}");
+    assert_same(
+        "rows of a header with a trailing delimiter",
+        &base,
+        &Ranked::parse(env.read("out.csv").trim_start_matches('\u{feff}')).score_by_id(),
+    );
+    // A row short of a named column is still an error, however many empty names follow.
+    env.write("short.csv", "编号,标题,内容,,\n1,甲,乙\n2,丙\n");
+    let err = env.fails(&["rank", "short.csv"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "short.csv: row 3: has 2 cells but the header has",
+    );
+}
+
 #[test]
 fn ragged_row_names_its_cell_count_or_is_skipped_with_a_warning() {
     let env = Env::english();
@@ -475,6 +510,46 @@ fn a_dash_reads_the_batch_from_standard_input_and_names_no_file_elsewhere() {
     assert!(!env.exists("out.csv"));
     let err = env.fails_usage(&["train", "-", "--label", "入选"]);
     assert_contains("error", &err, "-: this command cannot read standard input");
+}
+
+#[test]
+fn standard_input_given_for_two_inputs_is_a_usage_error_that_says_why() {
+    // `rank - --decisions-file -` read the batch from standard input, then the decisions from
+    // what was left of it (nothing): "the file is empty".
+    let env = Env::english();
+    env.write("in.csv", SUBMISSIONS);
+    for args in [
+        &["rank", "-", "--decisions-file", "-"][..],
+        &[
+            "rank",
+            "-",
+            "in.csv",
+            "--decisions-file",
+            "-",
+            "-o",
+            "out.csv",
+        ],
+    ] {
+        let err = env.fails_usage(args);
+        assert_contains("error", &err, "standard input can be read only once");
+        assert_contains("error", &err, "--decisions-file");
+        assert!(!env.exists("out.csv"));
+    }
+    let err = Env::new().fails_usage(&["rank", "-", "--decisions-file", "-"]);
+    assert_contains("error", &err, "标准输入只能读一次");
+    // One of them from standard input is still fine.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xuanti"))
+        .args(["rank", "in.csv", "--decisions-file", "-"])
+        .env("XUANTI_LANG", "en")
+        .current_dir(env.path(""))
+        .stdin(std::fs::File::open(env.write("d.csv", "编号,决定\nS02,入选\n")).unwrap())
+        .output()
+        .expect("run xuanti");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
