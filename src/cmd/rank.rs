@@ -202,6 +202,12 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     }
     // Every output is checked against every input before any work is done.
     args.input_args.distinct(&args.inputs, true)?;
+    super::InputArgs::stdin_once(
+        args.inputs
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(args.decisions_file.as_deref()),
+    )?;
     let mut inputs = args.input_args.paths_of(&args.inputs);
     inputs.extend(args.model.as_deref());
     inputs.extend(args.decisions_file.as_deref());
