@@ -361,13 +361,22 @@ impl BatchReader {
             });
         }
         if is_model_file(&prefix) {
-            let shown = path.display();
-            return Err(Error::Model {
-                path: path.to_path_buf(),
-                message: crate::tr!(
+            // `--model` reads a file, never standard input: piped in, the model must be saved.
+            let message = if path.as_os_str() == "-" {
+                crate::tr!(
+                    "这是 xuanti 的模型文件，不是表格；要用这个模型，请把它存成文件，写成 --model 文件名",
+                    "is a xuanti model file, not a table; to use the model, save it as a file and pass it as --model FILE"
+                )
+            } else {
+                let shown = path.display();
+                crate::tr!(
                     "这是 xuanti 的模型文件，不是表格；要用这个模型，请写成 --model {shown}",
                     "is a xuanti model file, not a table; to use the model, pass it as --model {shown}"
-                ),
+                )
+            };
+            return Err(Error::Model {
+                path: path.to_path_buf(),
+                message,
             });
         }
         if is_workbook(&prefix) {

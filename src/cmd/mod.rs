@@ -274,6 +274,21 @@ impl InputArgs {
         Ok(batch)
     }
 
+    /// Refuses `-` (standard input) named more than once among `paths` (`rank -
+    /// --decisions-file -`, `eval --test - --test -`): the first reading takes the whole stream,
+    /// and the second was "the file is empty" about data that was there.
+    fn stdin_once<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Result<()> {
+        let n = paths.into_iter().filter(|p| p.as_os_str() == "-").count();
+        if n > 1 {
+            return Err(xuanti::Error::Usage(xuanti::tr!(
+                "-：标准输入只能读一次，这里给了 {n} 次；请把其余的存成文件，再给出文件名",
+                "-: standard input can be read only once, and it is given {n} times here; save the others as files and give their names"
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
     /// The themes (`--themes`, else the built-in ones), with a warning for each that no
     /// themes cell can name ([`ThemeSet::label_warnings`]).
     fn theme_set(&self) -> Result<ThemeSet> {

@@ -1,7 +1,7 @@
 //! Every bad or odd file of `docs/RELIABILITY.md`, generated here: each test names the row of
 //! that table it proves. Exit codes: 0 ok, 1 bad data, 2 usage.
 
-use super::fixtures::SUBMISSIONS;
+use super::fixtures::{PAST, SUBMISSIONS};
 use super::util::{assert_contains, assert_same, Env, Ranked};
 
 fn rank(env: &Env, args: &[&str]) -> Ranked {
@@ -600,4 +600,72 @@ fn an_output_folder_that_cannot_be_written_stops_the_run_before_it_writes() {
     assert!(!env.exists("out.csv"), "the ranking was written");
     let out = env.run(&["rank", "in.csv", "--report", "locked/r.html"]);
     assert!(out.stdout.is_empty(), "the ranking went to stdout");
+}
+
+/// Runs `xuanti ARGS` in `env`'s folder with `input` on its standard input.
+fn run_with_stdin(env: &Env, args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let lang = if env.error_prefix().contains("error") {
+        "en"
+    } else {
+        "zh"
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xuanti"))
+        .args(args)
+        .env("XUANTI_LANG", lang)
+        .current_dir(env.path(""))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run xuanti");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // xuanti may stop before it reads (a usage error): a closed pipe is no failure here.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().expect("xuanti ends")
+}
+
+#[test]
+fn standard_input_given_twice_is_a_usage_error_not_an_empty_file() {
+    // `rank - --decisions-file -` (or `eval --test - --test -`) read the batch from standard
+    // input, then found it empty for the second: "-: the file is empty (not even a header
+    // row)", about data that was there.
+    for env in [Env::new(), Env::english()] {
+        env.write("past.csv", PAST);
+        env.ok(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
+        let runs: [&[&str]; 2] = [
+            &["rank", "-", "--decisions-file", "-", "-o", "out.csv"],
+            &[
+                "eval", "--model", "m.json", "--test", "-", "--test", "-", "--label", "入选",
+            ],
+        ];
+        for args in runs {
+            let out = run_with_stdin(&env, args, PAST.as_bytes());
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{}: {err}", args.join(" "));
+            let said = if env.error_prefix().contains("error") {
+                "standard input can be read only once"
+            } else {
+                "标准输入只能读一次"
+            };
+            assert_contains("stderr", &err, said);
+            assert!(!env.exists("out.csv"));
+        }
+    }
+}
+
+#[test]
+fn a_model_piped_in_as_the_batch_is_not_told_to_use_model_dash() {
+    // A model file on standard input was told to use `--model -`, which looks for a file
+    // named `-`: the model must be saved as a file to be given with --model.
+    let env = Env::english();
+    env.write("past.csv", PAST);
+    env.ok(&["train", "past.csv", "--label", "入选", "-o", "m.json"]);
+    let out = run_with_stdin(&env, &["rank", "-"], &env.read_bytes("m.json"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_contains("stderr", &err, "-: is a xuanti model file");
+    assert!(!err.contains("--model -"), "{err}");
+    assert_contains("stderr", &err, "--model FILE");
 }
