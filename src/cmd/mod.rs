@@ -226,15 +226,14 @@ impl InputArgs {
     }
 
     /// Refuses a file given twice among several inputs, under any name (`./a.csv`, a symbolic
-    /// or hard link): its rows would be ranked or learned twice.
-    /// Checks that no input is given twice, and that `-` (standard input) is given only where
-    /// `stdin` allows it: `rank` reads its batch once, as a stream; `train` and `eval` read
-    /// theirs again (the model's fingerprint, the folds), and a file named `-` was looked for.
+    /// or hard link): its rows would be ranked or learned twice. `-` (standard input) is
+    /// refused where `stdin` is false: `train` reads its files again (the model's
+    /// fingerprint), and a file named `-` was looked for.
     fn distinct(&self, inputs: &[PathBuf], stdin: bool) -> Result<()> {
         if !stdin && inputs.iter().any(|p| p.as_os_str() == "-") {
             return Err(xuanti::Error::Usage(xuanti::tr!(
-                "-：这里不能从标准输入读数据，请把数据存成文件，再给出文件名（只有 rank 能读标准输入；名叫 - 的文件写作 ./-）",
-                "-: this command cannot read standard input; save the data to a file and give its name (only rank reads standard input; for a file named -, write ./-)"
+                "-：训练用的数据要读不止一遍，不能从标准输入读；请存成文件，再给出文件名（名叫 - 的文件写作 ./-）",
+                "-: the data to train on is read more than once, so it cannot come from standard input; save it to a file and give its name (for a file named -, write ./-)"
             ))
             .into());
         }
