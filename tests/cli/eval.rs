@@ -383,6 +383,7 @@ fn a_fold_too_small_to_train_suggests_more_folds_not_fewer() {
     // --cv-folds 2 did.
     let env = Env::new();
     env.write("three.csv", three_picks());
+    env.write("past.csv", PAST);
     let err = env.fails(&["eval", "three.csv", "--label", "入选"]);
     assert_contains("stderr", &err, "“入选”列有 3 行入选、21 行未入选；训练需要入选和未入选各至少 5 行（训练内部验证分 5 折，--cv-folds 2 可以降到各 2 行）");
     let err = env.fails(&[
@@ -410,8 +411,25 @@ fn a_fold_too_small_to_train_suggests_more_folds_not_fewer() {
         "--folds",
         "3",
     ]);
+    // Training on the file (train, eval with --test) said the same without the way out.
+    let train = ["--label", "入选", "-o", "m.json"];
+    let err = env.fails(&[&["train", "three.csv"][..], &train].concat());
+    assert_contains(
+        "stderr",
+        &err,
+        "各至少 5 行（内部验证分 5 折，--cv-folds 2 可以降到各 2 行）",
+    );
+    env.ok(&[&["train", "three.csv"][..], &train, &["--cv-folds", "2"]].concat());
+    let err = env.fails(&["eval", "three.csv", "--label", "入选", "--test", "past.csv"]);
+    assert_contains("stderr", &err, "--cv-folds 2 可以降到各 2 行");
     let en = Env::english();
     en.write("three.csv", three_picks());
+    let err = en.fails(&["train", "three.csv", "--label", "入选"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "(the internal validation has 5 folds; --cv-folds 2 lowers it to 2 of each)",
+    );
     let err = en.fails(&["eval", "three.csv", "--label", "入选"]);
     assert_contains(
         "stderr",
