@@ -354,6 +354,13 @@ fn eval_json_with_compare_is_a_usage_error_not_a_silently_dropped_table() {
         &err,
         "--compare prints the peers' table beside the tables",
     );
+    // And the help says so, in both languages.
+    assert_contains("help", &env.ok(&["eval", "--help"]), "不和 --json 一起用");
+    assert_contains(
+        "help",
+        &Env::english().ok(&["eval", "--help"]),
+        "not with --json",
+    );
 }
 
 /// A harness result of `shared/bench/anchors`, cut down to what `--compare` reads.
