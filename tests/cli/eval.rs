@@ -467,3 +467,22 @@ fn a_missing_compare_file_is_named_with_the_reason_in_the_language_of_the_messag
     let err = en.fails(&args);
     assert_contains("stderr", &err, "nosuch.json: No such file or directory");
 }
+
+#[test]
+fn folds_left_empty_by_more_folds_than_picks_do_not_pull_the_mean_down() {
+    // `--folds 20` on PAST (12 picks, 12 rejects) leaves folds 13–20 without a row. Their
+    // mean score, pick rate and Brier score were the empty sums' −0.0000 and P@10 0.00, and
+    // the mean over the folds counted them: rate 0.3000 for a file whose rate is 0.5.
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let v = json(&env.ok(&[
+        "eval", "past.csv", "--label", "入选", "--folds", "20", "--json",
+    ]));
+    let empty = &v["batches"][19]["screening"];
+    assert_same("rows of fold 20", 0, empty["n"].as_u64().unwrap());
+    for key in ["p10", "mean_score", "rate", "brier"] {
+        assert!(empty[key].is_null(), "fold 20's {key}: {}", empty[key]);
+    }
+    assert_same("mean pick rate", 0.5, v["mean"]["rate"].as_f64().unwrap());
+    assert_same("mean P@10", 0.1, v["mean"]["p10"].as_f64().unwrap());
+}
