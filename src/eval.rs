@@ -92,7 +92,9 @@ pub fn evaluate(scores: &[f32], labels: &[bool]) -> Metrics {
             break;
         }
     }
-    let nf = n.max(1) as f64;
+    // A batch without rows has no mean, rate or Brier score: not a number, which the mean over
+    // batches leaves out (they were the empty sums' −0.000, and pulled the mean towards 0).
+    let nf = if n == 0 { f64::NAN } else { n as f64 };
     let mean_score = scores.iter().map(|&s| s as f64).sum::<f64>() / nf;
     let rate = positives as f64 / nf;
     let brier = scores
@@ -107,7 +109,11 @@ pub fn evaluate(scores: &[f32], labels: &[bool]) -> Metrics {
         ap: average_precision(scores, labels),
         ndcg10: ndcg(&order, labels, 10, positives),
         ndcg50: ndcg(&order, labels, 50, positives),
-        p10: top(10) as f64 / 10.0,
+        p10: if n == 0 {
+            f64::NAN
+        } else {
+            top(10) as f64 / 10.0
+        },
         recall10pct: if positives > 0 {
             top((0.1 * n as f64).ceil() as usize) as f64 / positives as f64
         } else {
@@ -185,6 +191,24 @@ mod tests {
             "{}",
             m.ndcg10
         );
+    }
+
+    #[test]
+    fn a_batch_without_rows_has_no_figures_not_minus_zero() {
+        // A header-only --test batch printed meanP −0.0000, Brier −0.0000 and P@10 0.00, and
+        // those zeros pulled the mean over batches down.
+        let m = evaluate(&[], &[]);
+        for (name, v) in [
+            ("ap", m.ap),
+            ("p10", m.p10),
+            ("mean_score", m.mean_score),
+            ("rate", m.rate),
+            ("brier", m.brier),
+            ("ece", m.ece),
+            ("wss95", m.wss95),
+        ] {
+            assert!(v.is_nan(), "{name} = {v}");
+        }
     }
 
     #[test]

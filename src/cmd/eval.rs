@@ -37,7 +37,8 @@ pub struct EvalArgs {
     /// Evaluate this trained model on the --test batches instead of training.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
-    /// The peers' results JSON from shared/bench/anchors (repeatable), shown beside ours.
+    /// The peers' results JSON from shared/bench/anchors (repeatable), shown beside ours
+    /// (in the tables: not with --json).
     #[arg(long, value_name = "FILE")]
     compare: Vec<PathBuf>,
     /// What a batch's probabilities average to: `trained` (the recent pick rate of the
@@ -74,6 +75,26 @@ struct Report {
 }
 
 pub fn run(args: EvalArgs) -> Result<()> {
+    // The peers' table is printed beside ours; --json printed our figures alone and dropped
+    // it without a word.
+    if args.json && !args.compare.is_empty() {
+        return Err(xuanti::Error::Usage(tr!(
+            "--compare 的对照表只印在表格报告旁边，--json 不带它：请去掉其中一个（同行的数字就在 {} 里）",
+            "--compare prints the peers' table beside the tables, which --json does not print: drop one of them (the peers' figures are in {} itself)",
+            args.compare[0].display()
+        ))
+        .into());
+    }
+    super::no_stdin(
+        [("--model", args.model.as_deref())]
+            .into_iter()
+            .chain(
+                args.compare
+                    .iter()
+                    .map(|p| ("--compare", Some(p.as_path()))),
+            )
+            .chain(args.input_args.files()),
+    )?;
     let anchors = args
         .compare
         .iter()
@@ -329,15 +350,25 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
     )?;
     let labels = batch.labels(label)?;
     // A file without enough picks (or rejects) for even one fit: no number of folds helps,
-    // so this is said before the folds are (their error suggests fewer --folds).
+    // so this is said before the folds are (their error suggests more --folds).
     let picks = labels.iter().filter(|&&y| y).count();
     let (others, needed) = (labels.len() - picks, (args.learn.cv_folds as usize).max(2));
     if picks < needed || others < needed {
+        // The need comes from the internal validation's folds (--cv-folds), which can be fewer
+        // down to 2; the message said no flag helps even when --cv-folds 2 did.
+        let hint = if needed > 2 && picks >= 3 && others >= 3 {
+            tr!(
+                "（训练内部验证分 {needed} 折，--cv-folds 2 可以降到各 2 行）",
+                " (training's internal validation has {needed} folds; --cv-folds 2 lowers it to 2 of each)"
+            )
+        } else {
+            String::new()
+        };
         return Err(xuanti::Error::Training {
             path: batch.path.clone(),
             message: tr!(
-                "“{label}”列有 {picks} 行入选、{others} 行未入选；训练需要入选和未入选各至少 {needed} 行，减少 --folds 也没用",
-                "column '{label}' has {picks} picked and {others} other rows; training needs at least {needed} of each, whatever the --folds"
+                "“{label}”列有 {picks} 行入选、{others} 行未入选；训练需要入选和未入选各至少 {needed} 行{hint}，减少 --folds 也没用",
+                "column '{label}' has {picks} picked and {others} other rows; training needs at least {needed} of each{hint}, whatever the --folds"
             ),
         }
         .into());
@@ -371,8 +402,8 @@ fn cross_validate(args: &EvalArgs, input: &Path) -> Result<Vec<BatchReport>> {
                 (f + 1, train_rows.len(), labels.len(), input.display());
             let others = rows - picks;
             tr!(
-                "第 {fold} 折（共 {k} 折）只用 {file} 的 {rows} 行中的 {trained} 行训练（全文件入选 {picks} 行、未入选 {others} 行）；可以用 --folds 减少折数，或换更大的文件",
-                "fold {fold} of {k} trains on {trained} of the {rows} rows of {file} (the file has {picks} picked and {others} other rows); use fewer --folds or a larger file"
+                "第 {fold} 折（共 {k} 折）只用 {file} 的 {rows} 行中的 {trained} 行训练（全文件入选 {picks} 行、未入选 {others} 行）；可以用 --folds 增加折数（每折用来训练的行更多），或换更大的文件",
+                "fold {fold} of {k} trains on {trained} of the {rows} rows of {file} (the file has {picks} picked and {others} other rows); use more --folds (each then trains on more rows) or a larger file"
             )
         })?
         .with_pick_rate(args.pick_rate);
@@ -513,8 +544,11 @@ fn print_report(r: &Report) {
 /// Reads a `--compare` file (checked before any work is done, so that a wrong path does not
 /// cost a whole evaluation).
 fn read_anchors(path: &Path) -> Result<serde_json::Value> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| tr!("无法读取 {}", "cannot read {}", path.display()))?;
+    // As every other file's: the Chinese message gave the system's English reason alone.
+    let text = std::fs::read_to_string(path).map_err(|io| xuanti::Error::Io {
+        path: path.to_path_buf(),
+        io,
+    })?;
     let json: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| tr!("{}：不是 JSON 格式", "{}: not JSON", path.display()))?;
     anchors_of(path, &json)?;

@@ -149,7 +149,7 @@ const ARGS: &[(&[&str], &str, &str)] = &[
     (
         &["eval"],
         "compare",
-        "shared/bench/anchors 里同类系统的结果 JSON（可以给多个），和本程序的结果并排显示。",
+        "shared/bench/anchors 里同类系统的结果 JSON（可以给多个），和本程序的结果并排显示（在表格里，不和 --json 一起用）。",
     ),
     (&["eval"], "json", "输出 JSON，而不是表格。"),
     (

@@ -207,6 +207,14 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
+    /// The files these flags name, by flag, for [`no_stdin`].
+    fn files(&self) -> [(&'static str, Option<&Path>); 2] {
+        [
+            ("--themes", self.themes.as_deref()),
+            ("--dict", self.dict.as_deref()),
+        ]
+    }
+
     /// `input` and the other files these flags name (the themes file, the dictionary): what no
     /// output may be written over.
     fn paths<'a>(&'a self, input: &'a Path) -> Vec<&'a Path> {
@@ -358,6 +366,22 @@ impl InputArgs {
 /// The context of every error while reading the submissions.
 pub fn read_failed() -> String {
     tr!("无法读取申报材料", "cannot read the submissions")
+}
+
+/// Refuses `-` for a flag that names a file read from disk (`--model -`, `--themes -`,
+/// `--dict -`, `--compare -`): `-` reads standard input for the batch and `eval --test`, so a
+/// missing file named `-` ("-: file not found") said nothing of why.
+pub fn no_stdin<'a>(files: impl IntoIterator<Item = (&'a str, Option<&'a Path>)>) -> Result<()> {
+    for (flag, path) in files {
+        if path.is_some_and(|p| p.as_os_str() == "-") {
+            return Err(xuanti::Error::Usage(tr!(
+                "{flag} -：{flag} 不从标准输入读，请给出文件名（名叫 - 的文件写作 ./-）",
+                "{flag} -: {flag} does not read standard input; give a file name (for a file named -, write ./-)"
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// The context of every error while loading a model file.

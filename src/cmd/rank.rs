@@ -200,6 +200,11 @@ pub fn run(mut args: RankArgs) -> Result<()> {
     if args.output.as_deref() == Some(std::path::Path::new("-")) {
         args.output = None;
     }
+    super::no_stdin(
+        [("--model", args.model.as_deref())]
+            .into_iter()
+            .chain(args.input_args.files()),
+    )?;
     // Standard input can be read once: `rank - --decisions-file -` read the batch from it,
     // then found the decisions file empty.
     let is_stdin = |p: &std::path::Path| p.as_os_str() == "-";

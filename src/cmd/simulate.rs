@@ -53,7 +53,7 @@ pub struct SimulateArgs {
     chars: f32,
     /// Keep screening until this share of the batch is screened even after the last pick
     /// (to follow the picks-left estimate), e.g. 0.3.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0, value_parser = parse_share)]
     min_screened: f64,
     /// Weight of naive Bayes beside the in-batch SVM (0 leaves it out).
     #[arg(long, value_name = "W", default_value_t = LoopOptions::default().nb_weight, value_parser = super::parse_weight)]
@@ -62,15 +62,32 @@ pub struct SimulateArgs {
     input_args: InputArgs,
 }
 
+/// Parses `--min-screened`: a share of the batch, from 0 to 1.
+fn parse_share(value: &str) -> std::result::Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(s) if (0.0..=1.0).contains(&s) => Ok(s),
+        _ => Err(xuanti::tr!(
+            "“{value}”不是比例：请用 0 到 1 之间的数（占全批的比例，如 0.3）",
+            "'{value}' is not a share: use a number from 0 to 1 (a share of the batch, such as 0.3)"
+        )),
+    }
+}
+
 pub fn run(args: SimulateArgs) -> Result<()> {
-    anyhow::ensure!(
-        (0.0..=1.0).contains(&args.min_screened),
-        xuanti::tr!(
-            "--min-screened {}：必须在 0 到 1 之间（占全批的比例）",
-            "--min-screened {}: must be between 0 and 1 (a share of the batch)",
-            args.min_screened
-        )
-    );
+    // Without a model the first ranking has nothing to go on: a command line that cannot
+    // work, said before the batch is read.
+    if args.priors == Some(0) && args.model.is_none() {
+        return Err(xuanti::Error::Usage(xuanti::tr!(
+            "--priors 0 需要同时给 --model：没有模型，第一轮排序无从谈起",
+            "--priors 0 needs --model: without a model the first ranking has nothing to go on"
+        ))
+        .into());
+    }
+    super::no_stdin(
+        [("--model", args.model.as_deref())]
+            .into_iter()
+            .chain(args.input_args.files()),
+    )?;
     let mut inputs = args.input_args.paths(&args.input);
     inputs.extend(args.model.as_deref());
     xuanti::write::check_outputs(
@@ -98,13 +115,6 @@ pub fn run(args: SimulateArgs) -> Result<()> {
     let priors = args
         .priors
         .unwrap_or(if args.model.is_some() { 0 } else { 1 });
-    anyhow::ensure!(
-        priors > 0 || args.model.is_some(),
-        xuanti::tr!(
-            "--priors 0 需要同时给 --model：没有模型，第一轮排序无从谈起",
-            "--priors 0 needs --model: without a model the first ranking has nothing to go on"
-        )
-    );
     // The priors are revealed for free: they must leave picks to find, and rejects to draw.
     let rejects = labels.len() - picks;
     anyhow::ensure!(
@@ -164,14 +174,14 @@ pub fn run(args: SimulateArgs) -> Result<()> {
                 min_screened: args.min_screened,
             },
         );
-        super::detail(format_args!(
-            "seed {}: WSS@95 {:.3}, n at 95% {}, recall@10% {:.3}, {} rounds of {:.1} ms",
-            args.seed.wrapping_add(run),
+        let (seed, ms) = (args.seed.wrapping_add(run), sim.seconds_per_round * 1e3);
+        super::detail(xuanti::tr!(
+            "种子 {seed}：WSS@95 {:.3}，95% 召回时已读 {} 行，读 10% 时召回 {:.3}，共 {} 轮，每轮 {ms:.1} 毫秒",
+            "seed {seed}: WSS@95 {:.3}, n at 95% {}, recall@10% {:.3}, {} rounds of {ms:.1} ms",
             sim.wss_95,
             sim.n_at_95,
             sim.recall_at_10,
-            sim.rounds,
-            sim.seconds_per_round * 1e3
+            sim.rounds
         ));
         runs.push(sim);
     }

@@ -89,6 +89,7 @@ pub fn resolve_unmarked(
 }
 
 pub fn run(args: TrainArgs) -> Result<()> {
+    super::no_stdin(args.input_args.files())?;
     // The model's folder (models/ by default) is made first, so that the output check finds
     // it; folders made here are removed again if the run fails (only while they are empty).
     let mut made: Vec<PathBuf> = Vec::new();

@@ -463,14 +463,23 @@ impl SelectionModel {
         let (fingerprint, source, label_column, themes_column) = info;
         let n = set.docs.len();
         let positives = set.labels.iter().filter(|&&l| l).count();
-        if positives < options.folds.max(2) || n - positives < options.folds.max(2) {
+        let (others, needed) = (n - positives, options.folds.max(2));
+        if positives < needed || others < needed {
+            // The need is the internal validation's folds: say so where fewer would do (the
+            // message named no way out, though `--cv-folds 2` was one).
+            let hint = if needed > 2 && positives >= 2 && others >= 2 {
+                crate::tr!(
+                    "（内部验证分 {needed} 折，--cv-folds 2 可以降到各 2 行）",
+                    " (the internal validation has {needed} folds; --cv-folds 2 lowers it to 2 of each)"
+                )
+            } else {
+                String::new()
+            };
             return Err(Error::Training {
                 path: path.to_path_buf(),
                 message: crate::tr!(
-                    "“{label_column}”列有 {positives} 行入选、{} 行未入选；训练需要入选和未入选各至少 {} 行",
-                    "column '{label_column}' has {positives} picked and {} other rows; training needs at least {} of each",
-                    n - positives,
-                    options.folds.max(2)
+                    "“{label_column}”列有 {positives} 行入选、{others} 行未入选；训练需要入选和未入选各至少 {needed} 行{hint}",
+                    "column '{label_column}' has {positives} picked and {others} other rows; training needs at least {needed} of each{hint}"
                 ),
             });
         }

@@ -589,3 +589,54 @@ fn a_model_file_given_as_the_submissions_says_to_pass_it_with_model() {
     assert_contains("stderr", &msg, "is a xuanti model file");
     assert_contains("stderr", &msg, "--model m.json");
 }
+
+#[test]
+fn a_dash_for_a_file_flag_that_does_not_read_standard_input_says_so() {
+    // `--model -` (or --themes, --dict, eval --compare) looked for a file named `-`: "-：找不到
+    // 这个文件", though `-` reads standard input for the batch and eval --test.
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    for (args, flag) in [
+        (&["rank", "past.csv", "--model", "-"][..], "--model"),
+        (
+            &["simulate", "past.csv", "--label", "入选", "--model", "-"][..],
+            "--model",
+        ),
+        (
+            &[
+                "eval", "--model", "-", "--test", "past.csv", "--label", "入选",
+            ][..],
+            "--model",
+        ),
+        (
+            &[
+                "eval",
+                "--test",
+                "past.csv",
+                "--label",
+                "入选",
+                "--compare",
+                "-",
+            ][..],
+            "--compare",
+        ),
+        (
+            &["simulate", "past.csv", "--label", "入选", "--themes", "-"][..],
+            "--themes",
+        ),
+        (
+            &["train", "past.csv", "--label", "入选", "--dict", "-"][..],
+            "--dict",
+        ),
+    ] {
+        let err = env.fails_usage(args);
+        assert_contains("stderr", &err, &format!("{flag} -：{flag} 不从标准输入读"));
+        assert!(!err.contains("找不到"), "{err}");
+    }
+    let err = Env::english().fails_usage(&["simulate", "x.csv", "--label", "入选", "--model", "-"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "--model -: --model does not read standard input",
+    );
+}

@@ -323,3 +323,166 @@ fn the_training_note_of_eval_is_written_for_people_not_as_program_data() {
     let err = env.ok_stderr(&["eval", "past.csv", "--label", "入选", "--test", "past.csv"]);
     assert_contains("stderr", &err, "combiner weights: text model ");
 }
+
+#[test]
+fn eval_json_with_compare_is_a_usage_error_not_a_silently_dropped_table() {
+    // `--json --compare ANCHORS.json` printed our figures alone: the peers' table is printed
+    // only beside the tables, and the flag was dropped without a word.
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    env.write("anchors.json", ANCHORS);
+    let args = [
+        "eval",
+        "--test",
+        "past.csv",
+        "--label",
+        "入选",
+        "--compare",
+        "anchors.json",
+    ];
+    let table = env.ok(&args);
+    assert_contains("stdout", &table, "anchors from anchors.json");
+    let err = env.fails_usage(&[&args[..], &["--json"]].concat());
+    assert_contains(
+        "stderr",
+        &err,
+        "--compare 的对照表只印在表格报告旁边，--json 不带它",
+    );
+    let err = Env::english().fails_usage(&[&args[..], &["--json"]].concat());
+    assert_contains(
+        "stderr",
+        &err,
+        "--compare prints the peers' table beside the tables",
+    );
+    // And the help says so, in both languages.
+    assert_contains("help", &env.ok(&["eval", "--help"]), "不和 --json 一起用");
+    assert_contains(
+        "help",
+        &Env::english().ok(&["eval", "--help"]),
+        "not with --json",
+    );
+}
+
+/// A harness result of `shared/bench/anchors`, cut down to what `--compare` reads.
+const ANCHORS: &str = r#"{"args": {"label_col": "selected", "positive": "1"},
+"anchors": {"word_svm": {"summary": {"ap": {"mean": 0.3}}, "per_test": [{"ap": 0.3}]}}}"#;
+
+/// [`PAST`] with its first three picks only (P01–P03 入选, the other 21 rows not).
+fn three_picks() -> String {
+    PAST.lines()
+        .map(|line| {
+            let keep = ["P01,", "P02,", "P03,"].iter().any(|p| line.starts_with(p));
+            let line = if keep {
+                line.to_string()
+            } else {
+                line.replace(",是,", ",否,")
+            };
+            format!("{line}\n")
+        })
+        .collect()
+}
+
+#[test]
+fn a_fold_too_small_to_train_suggests_more_folds_not_fewer() {
+    // A fold trains on (k−1)/k of the file, so more --folds give it more rows; the message
+    // said "use fewer --folds", which only made it worse. And a file with too few picks for
+    // training's internal validation (--cv-folds 5) was told no flag helps, though
+    // --cv-folds 2 did.
+    let env = Env::new();
+    env.write("three.csv", three_picks());
+    env.write("past.csv", PAST);
+    let err = env.fails(&["eval", "three.csv", "--label", "入选"]);
+    assert_contains("stderr", &err, "“入选”列有 3 行入选、21 行未入选；训练需要入选和未入选各至少 5 行（训练内部验证分 5 折，--cv-folds 2 可以降到各 2 行）");
+    let err = env.fails(&[
+        "eval",
+        "three.csv",
+        "--label",
+        "入选",
+        "--cv-folds",
+        "2",
+        "--folds",
+        "2",
+    ]);
+    assert_contains(
+        "stderr",
+        &err,
+        "可以用 --folds 增加折数（每折用来训练的行更多）",
+    );
+    env.ok(&[
+        "eval",
+        "three.csv",
+        "--label",
+        "入选",
+        "--cv-folds",
+        "2",
+        "--folds",
+        "3",
+    ]);
+    // Training on the file (train, eval with --test) said the same without the way out.
+    let train = ["--label", "入选", "-o", "m.json"];
+    let err = env.fails(&[&["train", "three.csv"][..], &train].concat());
+    assert_contains(
+        "stderr",
+        &err,
+        "各至少 5 行（内部验证分 5 折，--cv-folds 2 可以降到各 2 行）",
+    );
+    env.ok(&[&["train", "three.csv"][..], &train, &["--cv-folds", "2"]].concat());
+    let err = env.fails(&["eval", "three.csv", "--label", "入选", "--test", "past.csv"]);
+    assert_contains("stderr", &err, "--cv-folds 2 可以降到各 2 行");
+    let en = Env::english();
+    en.write("three.csv", three_picks());
+    let err = en.fails(&["train", "three.csv", "--label", "入选"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "(the internal validation has 5 folds; --cv-folds 2 lowers it to 2 of each)",
+    );
+    let err = en.fails(&["eval", "three.csv", "--label", "入选"]);
+    assert_contains(
+        "stderr",
+        &err,
+        "(training's internal validation has 5 folds; --cv-folds 2 lowers it to 2 of each)",
+    );
+}
+
+#[test]
+fn a_missing_compare_file_is_named_with_the_reason_in_the_language_of_the_messages() {
+    // The Chinese message was "无法读取 nosuch.json / 原因：No such file or directory": the
+    // system's English alone, where every other missing file gets 找不到这个文件.
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let args = [
+        "eval",
+        "--test",
+        "past.csv",
+        "--label",
+        "入选",
+        "--compare",
+        "nosuch.json",
+    ];
+    let err = env.fails(&args);
+    assert_contains("stderr", &err, "nosuch.json：找不到这个文件（");
+    let en = Env::english();
+    en.write("past.csv", PAST);
+    let err = en.fails(&args);
+    assert_contains("stderr", &err, "nosuch.json: No such file or directory");
+}
+
+#[test]
+fn folds_left_empty_by_more_folds_than_picks_do_not_pull_the_mean_down() {
+    // `--folds 20` on PAST (12 picks, 12 rejects) leaves folds 13–20 without a row. Their
+    // mean score, pick rate and Brier score were the empty sums' −0.0000 and P@10 0.00, and
+    // the mean over the folds counted them: rate 0.3000 for a file whose rate is 0.5.
+    let env = Env::new();
+    env.write("past.csv", PAST);
+    let v = json(&env.ok(&[
+        "eval", "past.csv", "--label", "入选", "--folds", "20", "--json",
+    ]));
+    let empty = &v["batches"][19]["screening"];
+    assert_same("rows of fold 20", 0, empty["n"].as_u64().unwrap());
+    for key in ["p10", "mean_score", "rate", "brier"] {
+        assert!(empty[key].is_null(), "fold 20's {key}: {}", empty[key]);
+    }
+    assert_same("mean pick rate", 0.5, v["mean"]["rate"].as_f64().unwrap());
+    assert_same("mean P@10", 0.1, v["mean"]["p10"].as_f64().unwrap());
+}

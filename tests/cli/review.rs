@@ -306,7 +306,6 @@ fn simulate_reports_the_figures_and_is_deterministic_for_a_seed() {
 fn simulate_without_picks_or_without_priors_and_model_is_an_error() {
     let env = Env::new();
     env.write("past.csv", PAST);
-    env.fails(&["simulate", "past.csv", "--label", "入选", "--priors", "0"]);
     let none: String = PAST.replace(",是,", ",否,");
     env.write("none.csv", none);
     env.fails(&["simulate", "none.csv", "--label", "入选"]);
@@ -316,15 +315,64 @@ fn simulate_without_picks_or_without_priors_and_model_is_an_error() {
         "simulate", "past.csv", "--label", "入选", "--priors", &picks,
     ]);
     assert_contains("error", &err, "--priors");
-    env.fails(&[
+    env.fails_usage(&["simulate", "past.csv", "--label", "入选", "--nb=-1"]);
+}
+
+#[test]
+fn simulate_flags_that_cannot_work_are_usage_errors_before_the_batch_is_read() {
+    // `--min-screened 2` and `--priors 0` without `--model` exited 1 like bad data, the
+    // second only after reading the whole batch; the batch here does not even exist.
+    let env = Env::new();
+    for (flag, value) in [("--min-screened", "2"), ("--min-screened", "NaN")] {
+        let err = env.fails_usage(&["simulate", "missing.csv", "--label", "入选", flag, value]);
+        assert_contains("error", &err, "不是比例：请用 0 到 1 之间的数");
+        assert!(!err.contains("missing.csv"), "{err}");
+    }
+    let err = env.fails_usage(&[
         "simulate",
-        "past.csv",
+        "missing.csv",
         "--label",
         "入选",
-        "--min-screened",
-        "2",
+        "--priors",
+        "0",
     ]);
-    env.fails_usage(&["simulate", "past.csv", "--label", "入选", "--nb=-1"]);
+    assert_contains("error", &err, "--priors 0 需要同时给 --model");
+    assert!(!err.contains("missing.csv"), "{err}");
+    let en = Env::english();
+    let err = en.fails_usage(&[
+        "simulate",
+        "missing.csv",
+        "--label",
+        "入选",
+        "--priors",
+        "0",
+    ]);
+    assert_contains("error", &err, "--priors 0 needs --model");
+    let err = en.fails_usage(&["simulate", "m.csv", "--label", "入选", "--min-screened=-1"]);
+    assert_contains("error", &err, "is not a share: use a number from 0 to 1");
+}
+
+#[test]
+fn simulate_verbose_lines_are_in_the_language_of_the_messages() {
+    // `-v` printed "seed 42: WSS@95 …, n at 95% …, … rounds of … ms" in English whatever the
+    // language.
+    let args = [
+        "-v", "simulate", "past.csv", "--label", "入选", "--step", "6", "--runs", "2",
+    ];
+    let zh = Env::new();
+    zh.write("past.csv", PAST);
+    let err = zh.ok_stderr(&args);
+    assert_contains("stderr", &err, "种子 42：WSS@95");
+    assert_contains("stderr", &err, "种子 43：WSS@95");
+    assert!(
+        !err.contains("seed 4") && !err.contains("rounds of"),
+        "{err}"
+    );
+    let en = Env::english();
+    en.write("past.csv", PAST);
+    let err = en.ok_stderr(&args);
+    assert_contains("stderr", &err, "seed 42: WSS@95");
+    assert!(!err.contains("种子"), "{err}");
 }
 
 #[test]
