@@ -125,6 +125,13 @@ pub fn run(args: SimulateArgs) -> Result<()> {
             args.label
         )
     );
+    if priors == 0 && args.runs > 1 {
+        let runs = args.runs;
+        super::warn(&[xuanti::tr!(
+            "从模型开始、不先揭示入选和不入选（--priors 0）时，种子不起作用，--runs {runs} 的每一次模拟都一样",
+            "starting from the model with no priors (--priors 0), the seed changes nothing: the {runs} runs of --runs {runs} are all the same"
+        )]);
+    }
     let model = match &args.model {
         Some(p) => Some(SelectionModel::load(p).context(super::model_failed())?),
         None => None,

@@ -700,3 +700,28 @@ fn an_empty_row_stays_last_whatever_the_decisions_teach() {
         Some(ranked.rank_of("E01")),
     );
 }
+
+#[test]
+fn several_runs_from_the_model_without_priors_are_said_to_be_the_same_run() {
+    // The seed only draws the priors: with none, `--runs 3` ran one simulation three times
+    // and reported "3 run(s) from seed 42" as if they differed.
+    let env = super::model::trained(&[]);
+    let base = [
+        "simulate",
+        "past.csv",
+        "--label",
+        "入选",
+        "--model",
+        "model.json",
+    ];
+    let stderr = env.ok_stderr(&[&base[..], &["--runs", "3"]].concat());
+    assert_contains("warning", &stderr, "--runs 3 的每一次模拟都一样");
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&[&base[..], &["--runs", "3", "--json"]].concat())).unwrap();
+    let per_run = json["wss@95_per_run"].as_array().unwrap();
+    assert!(per_run.windows(2).all(|w| w[0] == w[1]), "{json}");
+    // One run, or runs with priors, say nothing of it.
+    assert!(!env.ok_stderr(&base).contains("都一样"));
+    let with_priors = [&base[..], &["--runs", "3", "--priors", "1"]].concat();
+    assert!(!env.ok_stderr(&with_priors).contains("都一样"));
+}
