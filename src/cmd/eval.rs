@@ -108,7 +108,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
         .into());
     }
     super::InputArgs::distinct(&args.input_args, &args.inputs, false)?;
-    super::InputArgs::stdin_once(args.test.iter().map(PathBuf::as_path))?;
+    super::stdin_once(args.test.iter().map(|p| ("--test", p.as_path())))?;
     let (mode, batches) = match (args.inputs.first(), &args.model, args.test.is_empty()) {
         (Some(input), None, true) => ("cross-validation", cross_validate(&args, input)?),
         (Some(_), None, false) => {

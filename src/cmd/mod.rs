@@ -281,21 +281,6 @@ impl InputArgs {
         Ok(batch)
     }
 
-    /// Refuses `-` (standard input) named more than once among `paths` (`rank -
-    /// --decisions-file -`, `eval --test - --test -`): the first reading takes the whole stream,
-    /// and the second was "the file is empty" about data that was there.
-    fn stdin_once<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Result<()> {
-        let n = paths.into_iter().filter(|p| p.as_os_str() == "-").count();
-        if n > 1 {
-            return Err(xuanti::Error::Usage(xuanti::tr!(
-                "-：标准输入只能读一次，这里给了 {n} 次；请把其余的存成文件，再给出文件名",
-                "-: standard input can be read only once, and it is given {n} times here; save the others as files and give their names"
-            ))
-            .into());
-        }
-        Ok(())
-    }
-
     /// The themes (`--themes`, else the built-in ones), with a warning for each that no
     /// themes cell can name ([`ThemeSet::label_warnings`]).
     fn theme_set(&self) -> Result<ThemeSet> {
@@ -366,6 +351,26 @@ impl InputArgs {
 /// The context of every error while reading the submissions.
 pub fn read_failed() -> String {
     tr!("无法读取申报材料", "cannot read the submissions")
+}
+
+/// Refuses `-` (standard input) named for more than one of `inputs` (what each is, the path):
+/// the first reading takes the whole stream, and the second said "the file is empty" about
+/// data that was there (`rank - --decisions-file -`, `eval --test - --test -`).
+pub fn stdin_once<'a>(inputs: impl IntoIterator<Item = (&'a str, &'a Path)>) -> Result<()> {
+    let given: Vec<&str> = inputs
+        .into_iter()
+        .filter(|(_, p)| p.as_os_str() == "-")
+        .map(|(what, _)| what)
+        .collect();
+    if given.len() > 1 {
+        let given = given.join(&tr!("、", ", "));
+        return Err(xuanti::Error::Usage(tr!(
+            "-：标准输入只能读一次，却给了不止一个输入（{given}）：只留一个从标准输入读，其余的存成文件，再给出文件名（名叫 - 的文件写作 ./-）",
+            "-: standard input can be read only once, but it is given for more than one input ({given}): save all but one of them to files and give their names (for a file named -, write ./-)"
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// Refuses `-` for a flag that names a file read from disk (`--model -`, `--themes -`,

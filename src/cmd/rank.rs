@@ -205,50 +205,18 @@ pub fn run(mut args: RankArgs) -> Result<()> {
             .into_iter()
             .chain(args.input_args.files()),
     )?;
-    // Standard input can be read once: `rank - --decisions-file -` read the batch from it,
-    // then found the decisions file empty.
-    let is_stdin = |p: &std::path::Path| p.as_os_str() == "-";
+    // Standard input can be read once (`--model`, `--themes` and `--dict` never read it).
     let batch = xuanti::tr!("输入文件", "INPUT");
-    let from_stdin: Vec<&str> = args
-        .inputs
-        .iter()
-        .filter(|p| is_stdin(p))
-        .map(|_| batch.as_str())
-        .chain(
-            args.decisions_file
-                .as_deref()
-                .filter(|p| is_stdin(p))
-                .map(|_| "--decisions-file"),
-        )
-        .chain(
-            args.model
-                .as_deref()
-                .filter(|p| is_stdin(p))
-                .map(|_| "--model"),
-        )
-        .chain(
-            args.input_args
-                .themes
-                .as_deref()
-                .filter(|p| is_stdin(p))
-                .map(|_| "--themes"),
-        )
-        .chain(
-            args.input_args
-                .dict
-                .as_deref()
-                .filter(|p| is_stdin(p))
-                .map(|_| "--dict"),
-        )
-        .collect();
-    if from_stdin.len() > 1 {
-        let given = from_stdin.join(&xuanti::tr!("、", ", "));
-        return Err(xuanti::Error::Usage(xuanti::tr!(
-            "-：标准输入只能读一次，却给了不止一个输入（{given}）：只留一个从标准输入读，其余的存成文件，再给出文件名（名叫 - 的文件写作 ./-）",
-            "-: standard input can be read only once, but it is given for more than one input ({given}): save all but one of them to files and give their names (for a file named -, write ./-)"
-        ))
-        .into());
-    }
+    super::stdin_once(
+        args.inputs
+            .iter()
+            .map(|p| (batch.as_str(), p.as_path()))
+            .chain(
+                args.decisions_file
+                    .as_deref()
+                    .map(|p| ("--decisions-file", p)),
+            ),
+    )?;
     // Every output is checked against every input before any work is done.
     args.input_args.distinct(&args.inputs, true)?;
     let mut inputs = args.input_args.paths_of(&args.inputs);
