@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{column_list, shorten, Error, Result};
+use crate::write::BOM as UTF8_BOM;
 /// The encodings `--encoding` can name (re-exported from encoding_rs).
 pub use encoding_rs::Encoding;
 
@@ -280,16 +281,13 @@ fn is_workbook(prefix: &[u8]) -> bool {
 /// The first bytes of a model file of `xuanti train` (a JSON object whose first key is its
 /// format), given where a table was expected: `xuanti rank model.json` for `--model`.
 fn is_model_file(prefix: &[u8]) -> bool {
-    let start = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+    let start = prefix.strip_prefix(UTF8_BOM).unwrap_or(prefix);
     let start = &start[start.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
     start.starts_with(b"{")
         && start[..start.len().min(200)]
             .windows(14)
             .any(|w| w == b"\"xuanti-model\"")
 }
-
-/// The UTF-8 byte order mark.
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// What a file that starts as markup is: a web page (an HTML table, what many systems'
 /// "export to Excel" writes under an .xls name) or an XML Spreadsheet 2003; `None` for any
