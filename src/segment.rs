@@ -153,6 +153,13 @@ pub struct Segmenter {
     user_tags: FxHashMap<String, String>,
 }
 
+/// The words of a built-in list: one a line, `#` comment lines and blank lines skipped.
+fn word_list(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
 impl std::fmt::Debug for Segmenter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Segmenter")
@@ -186,19 +193,10 @@ impl Segmenter {
                 .collect();
             (jieba, names)
         });
-        let stop_words = STOP_WORDS
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
-            .collect();
+        let stop_words = word_list(STOP_WORDS).map(str::to_string).collect();
         let mut names = Names::new();
         names.user.extend(user_names);
-        let not_places = NOT_PLACES
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
+        let not_places = word_list(NOT_PLACES).collect();
         Segmenter {
             jieba,
             stop_words,
@@ -978,11 +976,7 @@ mod tests {
     fn the_not_places_list_holds_dictionary_words_once() {
         let seg = Segmenter::new();
         let mut seen = FxHashSet::default();
-        for word in NOT_PLACES
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        {
+        for word in word_list(NOT_PLACES) {
             assert!(
                 seg.jieba.has_word(word),
                 "{word} is not in jieba's dictionary"
