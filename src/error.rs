@@ -236,11 +236,12 @@ impl std::fmt::Display for Error {
             }
             Error::Exists { paths } => {
                 // Listed as each language lists: "a, b" in English, "a、b" in Chinese.
-                let paths = paths
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(if en { ", " } else { "、" });
+                let paths = crate::lang::list(
+                    &paths
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>(),
+                );
                 if en {
                     write!(f, "{paths}: already exist (use --force to replace them)")
                 } else {

@@ -20,6 +20,12 @@ pub fn set_english(on: bool) {
     ENGLISH.store(on, Ordering::Relaxed);
 }
 
+/// Joins items as the language lists them in a sentence: "a、b" in Chinese, "a, b" in English.
+pub fn list<S: AsRef<str>>(items: &[S]) -> String {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    items.join(if english() { ", " } else { "、" })
+}
+
 /// Picks the Chinese or the English text, formatting it like `format!` (inline `{name}`
 /// captures and positional arguments; the arguments are shared by both texts):
 ///

@@ -524,7 +524,7 @@ impl BatchReader {
                     sheet_error(crate::tr!(
                         "没有名为“{wanted}”的工作表；现有工作表：{}",
                         "no sheet named '{wanted}'; sheets are: {}",
-                        names.join(", ")
+                        crate::lang::list(&names)
                     ))
                 })?,
             None => {
@@ -578,7 +578,7 @@ impl BatchReader {
             return Err(sheet_error(crate::tr!(
                 "工作表“{name}”是空的（连表头都没有）；现有工作表：{}",
                 "sheet '{name}' is empty (not even a header row); sheets are: {}",
-                names.join(", ")
+                crate::lang::list(&names)
             )));
         }
         let trimmed = |cells: &[String]| -> Vec<String> {
@@ -620,7 +620,7 @@ impl BatchReader {
                         ..
                     }) => {
                         let other_sheets = names.len() > 1 && options.sheet.is_none();
-                        let sheets = names.join(&crate::tr!("、", ", "));
+                        let sheets = crate::lang::list(&names);
                         let mut note = crate::tr!(
                         "；表头只在工作表“{name}”的前 {n} 个非空行里找，列出的是第 {first_row} 行",
                         "; the header is looked for in the first {n} non-empty rows of sheet '{name}' only, and the columns listed are row {first_row}'s"

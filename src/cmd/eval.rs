@@ -144,19 +144,19 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 .with_pick_rate(args.pick_rate);
             let t = model.training();
             let (c, ap) = (t.chosen_c, t.cv_ap);
-            let sep = tr!("、", ", ");
-            let per_c = t
-                .cv_ap_per_c
-                .iter()
-                .map(|(c, ap)| format!("{c} → {ap:.3}"))
-                .collect::<Vec<_>>()
-                .join(&sep);
-            let combiner = model
-                .combiner()
-                .iter()
-                .map(|(name, w)| format!("{} {w:.2}", signal_name(name)))
-                .collect::<Vec<_>>()
-                .join(&sep);
+            let per_c = xuanti::lang::list(
+                &t.cv_ap_per_c
+                    .iter()
+                    .map(|(c, ap)| format!("{c} → {ap:.3}"))
+                    .collect::<Vec<_>>(),
+            );
+            let combiner = xuanti::lang::list(
+                &model
+                    .combiner()
+                    .iter()
+                    .map(|(name, w)| format!("{} {w:.2}", signal_name(name)))
+                    .collect::<Vec<_>>(),
+            );
             eprintln!(
                 "xuanti: {}",
                 tr!(

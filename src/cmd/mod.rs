@@ -363,7 +363,7 @@ pub fn stdin_once<'a>(inputs: impl IntoIterator<Item = (&'a str, &'a Path)>) -> 
         .map(|(what, _)| what)
         .collect();
     if given.len() > 1 {
-        let given = given.join(&tr!("、", ", "));
+        let given = xuanti::lang::list(&given);
         return Err(xuanti::Error::Usage(tr!(
             "-：标准输入只能读一次，却给了不止一个输入（{given}）：只留一个从标准输入读，其余的存成文件，再给出文件名（名叫 - 的文件写作 ./-）",
             "-: standard input can be read only once, but it is given for more than one input ({given}): save all but one of them to files and give their names (for a file named -, write ./-)"

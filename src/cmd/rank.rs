@@ -577,12 +577,8 @@ pub fn run(mut args: RankArgs) -> Result<()> {
         if !unknown.is_empty() {
             unknown.sort_unstable();
             let n = unknown.len();
-            let shown = unknown
-                .iter()
-                .take(5)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ");
+            let shown = unknown.iter().take(5).copied().collect::<Vec<_>>();
+            let shown = xuanti::lang::list(&shown);
             let more = if n > 5 { "…" } else { "" };
             super::warn(&[xuanti::tr!(
                 "决定文件里有 {n} 个编号在这一批里找不到，这些决定没有用上（编号要和申报表完全一致）：{shown}{more}",

@@ -109,9 +109,10 @@ fn check_outputs_of<'a>(
         // Only the ranking goes to standard output (`-o -`, turned into no path before this);
         // any other `-` was written as a file named `-` in the current folder.
         if out.as_os_str() == "-" {
+            let flag = flag.map_or_else(String::new, |f| format!("{f} "));
             return Err(Error::Usage(crate::tr!(
-                "-：这个输出不能写到标准输出（标准输出只给排序结果，-o -），请给一个文件名（名叫 - 的文件写作 ./-）",
-                "-: this output cannot go to standard output (only the ranking does, with -o -); give a file name (for a file named -, write ./-)"
+                "{flag}-：这个输出不能写到标准输出（标准输出只给排序结果，-o -），请给一个文件名（名叫 - 的文件写作 ./-）",
+                "{flag}-: this output cannot go to standard output (only the ranking does, with -o -); give a file name (for a file named -, write ./-)"
             )));
         }
         let target = landing(out);

@@ -506,6 +506,7 @@ fn a_dash_reads_the_batch_from_standard_input_and_names_no_file_elsewhere() {
     // Any other output named `-`, and `train`'s or `eval`'s input, is a usage error.
     let err = env.fails_usage(&["rank", "base.csv", "-o", "out.csv", "--report", "-"]);
     assert_contains("error", &err, "-: this output cannot go to standard output");
+    assert_contains("error", &err, "--report -: ");
     assert!(!env.exists("-"), "a file named - was written");
     assert!(!env.exists("out.csv"));
     let err = env.fails_usage(&["train", "-", "--label", "入选"]);
