@@ -764,7 +764,7 @@ impl BatchReader {
                     if *current == readers.len() && shared_ids.0 > 0 {
                         // Townships number their own rows (1, 2, 3 …): the same id in two files
                         // is two stories, but a decisions file keyed by id cannot tell them apart.
-                        let (n, shown) = (shared_ids.0, shared_ids.1.join("、"));
+                        let (n, shown) = (shared_ids.0, crate::lang::list(&shared_ids.1));
                         self.warnings.push(crate::tr!(
                             "有 {n} 个编号在不止一个文件里出现（{shown}）：它们是不同的材料，都保留；--decisions-file 按编号分不开它们，请用 --decisions 列",
                             "{n} id(s) appear in more than one file ({shown}): they are different submissions and all are kept; a --decisions-file cannot tell them apart by id, use a --decisions column",

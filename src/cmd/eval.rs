@@ -126,7 +126,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 .map(|t| t.display().to_string())
                 .collect();
             if !both.is_empty() {
-                let both = both.join("、");
+                let both = xuanti::lang::list(&both);
                 super::warn(&[tr!(
                     "{both} 既用来训练又用来测试：它的分数量的是模型记住了什么，不是排序好坏",
                     "{both} is both trained on and tested: its figures measure what the model remembers, not how well it ranks"

@@ -261,7 +261,7 @@ pub fn fit(
             }
         }
         if !everywhere.is_empty() {
-            let joined = everywhere.join("、");
+            let joined = xuanti::lang::list(&everywhere);
             let shown = xuanti::error::shorten(&joined);
             super::note(tr!(
                 "主题标签 {shown} 出现在每个有主题的行（共 {labelled} 行）上，没有可以区分的，没有学",
@@ -271,7 +271,7 @@ pub fn fit(
         if !rare.is_empty() {
             let n = rare.len();
             let min = options.min_theme_positives;
-            let joined = rare.join("、");
+            let joined = xuanti::lang::list(&rare);
             let shown = xuanti::error::shorten(&joined);
             super::note(tr!(
                 "{n} 个主题标签少于 {min} 行，没有学：{shown}",
